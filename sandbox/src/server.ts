@@ -1,0 +1,67 @@
+/**
+ * Composition root of the embedded BB2 sandbox: one Koa app with the OAuth server (oidc-provider
+ * shaped to BB2), the Medicare login and consent screens, the FHIR API and the testclient, each a
+ * separate module. It listens first so that the public base URL (needed by oidc-provider's issuer
+ * and by every link) is known before the parts are built.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import { createBehaviour, type BehaviourOverrides } from './behaviour.js';
+import type { SandboxContext } from './context.js';
+import { createFhirRoutes } from './fhir/index.js';
+import { createLogger } from './log.js';
+import { createOAuth } from './oauth/index.js';
+import { parseSandboxSettings, type SandboxSettingsInput } from './settings.js';
+import { createTestClient } from './testclient/index.js';
+import { commonMiddleware } from './http/common.js';
+
+export interface RunningSandbox {
+  readonly url: string;
+  readonly port: number;
+  readonly context: SandboxContext;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(
+  input: SandboxSettingsInput = {},
+  overrides: BehaviourOverrides = {},
+): Promise<RunningSandbox> {
+  const settings = parseSandboxSettings(input);
+  const log = createLogger(settings.logLevel);
+  const server = http.createServer();
+  // Many Playwright workers hold keep-alive connections at once; Node's defaults are fine for that,
+  // but a slow client must not hold a socket forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 20_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const baseUrl = (settings.publicBaseUrl ?? `http://${urlHost}:${port}`).replace(/\/+$/, '');
+  const context: SandboxContext = { settings, baseUrl, log, behaviour: createBehaviour(overrides) };
+
+  const app = new Koa();
+  app.proxy = settings.publicBaseUrl !== undefined;
+  app.silent = true; // errors are answered and logged by commonMiddleware, never printed with a stack
+  const oauth = await createOAuth(context);
+  app.use(commonMiddleware(context));
+  app.use(oauth.routes);
+  app.use(createFhirRoutes(context, oauth.access));
+  app.use(createTestClient(context));
+  server.on('request', app.callback());
+
+  return {
+    url: baseUrl,
+    port,
+    context,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,4 @@
+export declare const SYSTEM_CHROMIUM_PATHS: readonly string[];
+export declare const INSTALL_HINT: string;
+export declare function playwrightChromium(): string | undefined;
+export declare function systemChromium(): string | undefined;
