@@ -1,0 +1,337 @@
+/**
+ * Checks BB2 v1 responses against BB2's own rules (id formats, identifier systems, references,
+ * claim-type codings, trimmed addresses, coverage parts, synthetic ids). The rules are data in
+ * schemas/bb2-rules.json (sources in schemas/README.md); this module only interprets them.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { describeResource, formatPath, isJsonObject, owningResource, truncateValue, type JsonObject, type PathSegment, type Violation } from './violation.js';
+
+export const BB2_RULES_PATH = fileURLToPath(new URL('../../schemas/bb2-rules.json', import.meta.url));
+
+export interface Bb2RuleContext {
+  /** The token's patient id: every bene id in the response (Patient.id, Coverage id, references) must equal it. */
+  patientId?: string;
+  /** true: every bene id must be synthetic (negative); false: production (positive); absent: either. */
+  synthetic?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules file's shape (zod, so a typo in the data is a clear load error rather than a silent no-op)
+
+const regex = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source, 'u');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+const elementPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'dotted element path');
+const common = {
+  id: z.string().min(1),
+  section: z.string().regex(/^§\d+(\.\d+)*$/),
+  name: z.string().min(1),
+  resourceType: z.string().min(1),
+};
+
+const ruleSchema = z.discriminatedUnion('check', [
+  z.strictObject({
+    ...common,
+    check: z.literal('pattern'),
+    path: elementPath,
+    where: z.record(z.string(), z.array(z.string())).optional(),
+    field: z.string().optional(),
+    cardinality: z.enum(['0..1', '0..*', '1..1', '1..*']),
+    pattern: regex,
+    beneIdGroup: z.number().int().min(0).optional(),
+    equalsElement: elementPath.optional(),
+  }),
+  z.strictObject({ ...common, check: z.literal('allowedValues'), path: elementPath, values: z.array(z.string()).min(1) }),
+  z.strictObject({ ...common, check: z.literal('forbiddenElements'), path: elementPath, elements: z.array(z.string()).min(1) }),
+  z.strictObject({
+    ...common,
+    check: z.literal('codingMatchesId'),
+    path: elementPath,
+    system: z.string(),
+    idPattern: regex,
+    idGroup: z.number().int().min(0),
+    codeCase: z.enum(['upper', 'lower', 'same']),
+  }),
+  z.strictObject({ ...common, check: z.literal('codingPresent'), path: elementPath, system: z.string(), exceptIdPattern: regex.optional() }),
+  z.strictObject({
+    ...common,
+    check: z.literal('coverageParts'),
+    entryType: z.string(),
+    idPattern: regex,
+    parts: z.array(z.string()).min(1),
+  }),
+]);
+
+const namedPattern = z.strictObject({ name: z.string(), pattern: regex });
+const rulesFileSchema = z.strictObject({
+  $comment: z.string().optional(),
+  beneIdFormats: z.strictObject({ section: z.string(), synthetic: namedPattern, production: namedPattern }),
+  patientMatch: z.strictObject({ section: z.string(), name: z.string() }),
+  rules: z.array(ruleSchema).min(1),
+});
+
+export type Bb2Rule = z.infer<typeof ruleSchema>;
+export type Bb2RulesFile = z.infer<typeof rulesFileSchema>;
+
+/** Parses and checks a rules document; throws an Error naming every problem in it. */
+export function parseBb2Rules(document: unknown, source = 'bb2 rules'): Bb2RulesFile {
+  const parsed = rulesFileSchema.safeParse(document);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`${source} is invalid:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+let loaded: Bb2RulesFile | undefined;
+
+/** schemas/bb2-rules.json, read and checked on first use. */
+export function getBb2Rules(): Bb2RulesFile {
+  if (!loaded) {
+    let document: unknown;
+    try {
+      document = JSON.parse(readFileSync(BB2_RULES_PATH, 'utf8')) as unknown;
+    } catch (error) {
+      throw new Error(`cannot read ${BB2_RULES_PATH}: ${(error as Error).message}`, { cause: error });
+    }
+    loaded = parseBb2Rules(document, BB2_RULES_PATH);
+  }
+  return loaded;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interpretation
+
+interface Selected {
+  value: unknown;
+  segments: PathSegment[];
+}
+
+/**
+ * The nodes at a dotted element path, walking through arrays, each with its indexed location.
+ * Hand-written rather than fhirpath.js: the violations need each node's concrete path
+ * ("identifier[1].system"), which a FHIRPath engine's results do not carry.
+ */
+function select(root: unknown, base: readonly PathSegment[], path: string): Selected[] {
+  let current: Selected[] = [{ value: root, segments: [...base] }];
+  for (const key of path.split('.')) {
+    const next: Selected[] = [];
+    for (const { value, segments } of current) {
+      if (!isJsonObject(value) || value[key] === undefined) continue;
+      const child = value[key];
+      if (Array.isArray(child)) child.forEach((item: unknown, i) => next.push({ value: item, segments: [...segments, key, i] }));
+      else next.push({ value: child, segments: [...segments, key] });
+    }
+    current = next;
+  }
+  return current;
+}
+
+interface RuleRun {
+  root: unknown;
+  resource: JsonObject;
+  base: readonly PathSegment[];
+  context: Bb2RuleContext;
+  rules: Bb2RulesFile;
+  out: Violation[];
+}
+
+function report(run: RuleRun, segments: readonly PathSegment[], rule: string, message: string, value?: unknown): void {
+  run.out.push({
+    ...owningResource(run.root, segments),
+    path: formatPath(segments),
+    rule,
+    ...(value === undefined ? {} : { value: truncateValue(value) }),
+    message,
+  });
+}
+
+const ruleName = (rule: { section: string; name: string }): string => `BB2 ${rule.section}: ${rule.name}`;
+const regexCache = new Map<string, RegExp>();
+function re(source: string): RegExp {
+  let compiled = regexCache.get(source);
+  if (!compiled) {
+    compiled = new RegExp(source, 'u');
+    regexCache.set(source, compiled);
+  }
+  return compiled;
+}
+
+function checkBeneId(run: RuleRun, segments: readonly PathSegment[], beneId: string, value: unknown): void {
+  const { context, rules } = run;
+  if (context.patientId !== undefined && beneId !== context.patientId) {
+    report(run, segments, ruleName(rules.patientMatch), `names bene ${beneId}, but the token's patient is ${context.patientId}`, value);
+  }
+  if (context.synthetic === undefined) return;
+  const format = context.synthetic ? rules.beneIdFormats.synthetic : rules.beneIdFormats.production;
+  if (!re(format.pattern).test(beneId)) {
+    report(run, segments, ruleName({ section: rules.beneIdFormats.section, name: format.name }), `bene id ${beneId} is not ${context.synthetic ? 'synthetic (negative)' : 'a production (positive) id'}`, value);
+  }
+}
+
+const CARDINALITY: Record<string, [number, number]> = { '0..1': [0, 1], '0..*': [0, Infinity], '1..1': [1, 1], '1..*': [1, Infinity] };
+
+function applyPattern(run: RuleRun, rule: Extract<Bb2Rule, { check: 'pattern' }>): void {
+  let selected = select(run.resource, run.base, rule.path);
+  if (rule.where) {
+    const where = rule.where;
+    selected = selected.filter(({ value }) => isJsonObject(value) && Object.entries(where).every(([key, allowed]) => allowed.includes(String(value[key]))));
+  }
+  if (rule.field !== undefined) {
+    const field = rule.field;
+    selected = selected.filter(({ value }) => isJsonObject(value) && value[field] !== undefined).map(({ value, segments }) => ({ value: (value as JsonObject)[field], segments: [...segments, field] }));
+  }
+  const [min, max] = CARDINALITY[rule.cardinality] ?? [0, Infinity];
+  const name = ruleName(rule);
+  const described = rule.where ? `${rule.path}${rule.field ? `.${rule.field}` : ''} (${Object.entries(rule.where).map(([k, v]) => `${k} ${v.join(' or ')}`).join(', ')})` : rule.path;
+  if (selected.length < min) {
+    report(run, [...run.base, ...rule.path.split('.')], name, `${described} is missing`);
+    return;
+  }
+  if (selected.length > max) {
+    const extra = selected[max] as Selected;
+    report(run, extra.segments, name, `${described} appears ${selected.length} times, at most ${max} allowed`, extra.value);
+  }
+  for (const { value, segments } of selected) {
+    const match = typeof value === 'string' ? re(rule.pattern).exec(value) : null;
+    if (!match) {
+      report(run, segments, name, `${JSON.stringify(value)} does not match ${rule.pattern}`, value);
+      continue;
+    }
+    if (rule.equalsElement !== undefined) {
+      const other = select(run.resource, [], rule.equalsElement)[0]?.value;
+      if (other !== value) report(run, segments, name, `${JSON.stringify(value)} differs from ${rule.equalsElement} ${JSON.stringify(other)}`, value);
+    }
+    const beneId = rule.beneIdGroup === undefined ? undefined : match[rule.beneIdGroup];
+    if (beneId !== undefined) checkBeneId(run, segments, beneId, value);
+  }
+}
+
+function applyAllowedValues(run: RuleRun, rule: Extract<Bb2Rule, { check: 'allowedValues' }>): void {
+  for (const { value, segments } of select(run.resource, run.base, rule.path)) {
+    if (typeof value !== 'string' || !rule.values.includes(value)) {
+      report(run, segments, ruleName(rule), `${JSON.stringify(value)} is not one of ${rule.values.join(', ')}`, value);
+    }
+  }
+}
+
+function applyForbiddenElements(run: RuleRun, rule: Extract<Bb2Rule, { check: 'forbiddenElements' }>): void {
+  for (const { value, segments } of select(run.resource, run.base, rule.path)) {
+    if (!isJsonObject(value)) continue;
+    for (const element of rule.elements) {
+      if (value[element] !== undefined) report(run, [...segments, element], ruleName(rule), `${rule.path}.${element} must not be present (BB2 asks BFD not to include address fields)`, value[element]);
+    }
+  }
+}
+
+function codingsWithSystem(run: RuleRun, path: string, system: string): Selected[] {
+  return select(run.resource, run.base, path).filter(({ value }) => isJsonObject(value) && value.system === system);
+}
+
+function applyCodingMatchesId(run: RuleRun, rule: Extract<Bb2Rule, { check: 'codingMatchesId' }>): void {
+  const id = run.resource.id;
+  const prefix = typeof id === 'string' ? re(rule.idPattern).exec(id)?.[rule.idGroup] : undefined;
+  if (prefix === undefined) return; // a malformed id is the id-format rule's to report
+  const expected = rule.codeCase === 'upper' ? prefix.toUpperCase() : rule.codeCase === 'lower' ? prefix.toLowerCase() : prefix;
+  const codings = codingsWithSystem(run, rule.path, rule.system);
+  if (codings.length === 0) {
+    report(run, [...run.base, ...rule.path.split('.')], ruleName(rule), `no coding with system ${rule.system} (expected code ${expected} for id ${String(id)})`);
+    return;
+  }
+  for (const { value, segments } of codings) {
+    const code = (value as JsonObject).code;
+    if (code !== expected) report(run, [...segments, 'code'], ruleName(rule), `code ${JSON.stringify(code)} disagrees with id ${String(id)} (expected ${expected})`, code);
+  }
+}
+
+function applyCodingPresent(run: RuleRun, rule: Extract<Bb2Rule, { check: 'codingPresent' }>): void {
+  const id = run.resource.id;
+  if (rule.exceptIdPattern !== undefined && typeof id === 'string' && re(rule.exceptIdPattern).test(id)) return;
+  if (codingsWithSystem(run, rule.path, rule.system).length === 0) {
+    report(run, [...run.base, ...rule.path.split('.')], ruleName(rule), `no coding with system ${rule.system} on ${String(id)}`);
+  }
+}
+
+/** A Bundle holds the whole result when it links to no other page and its total (if given) equals its entries. */
+function isCompleteResult(bundle: JsonObject): boolean {
+  const links = Array.isArray(bundle.link) ? bundle.link : [];
+  const paged = links.some((link) => isJsonObject(link) && (link.relation === 'next' || link.relation === 'previous'));
+  const entries = Array.isArray(bundle.entry) ? bundle.entry.length : 0;
+  return !paged && (bundle.total === undefined || bundle.total === entries);
+}
+
+function applyCoverageParts(run: RuleRun, rule: Extract<Bb2Rule, { check: 'coverageParts' }>): void {
+  const entries = Array.isArray(run.resource.entry) ? run.resource.entry : [];
+  const seen = new Map<string, number>();
+  entries.forEach((entry: unknown, index) => {
+    const resource = isJsonObject(entry) ? entry.resource : undefined;
+    if (!isJsonObject(resource) || resource.resourceType !== rule.entryType || typeof resource.id !== 'string') return;
+    const part = re(rule.idPattern).exec(resource.id)?.[1];
+    if (part === undefined) return; // the Coverage id-format rule reports it
+    const first = seen.get(part);
+    if (first !== undefined) report(run, [...run.base, 'entry', index, 'resource', 'id'], ruleName(rule), `${part} appears again (first at entry[${first}])`, resource.id);
+    else seen.set(part, index);
+  });
+  if (seen.size === 0 || !isCompleteResult(run.resource)) return;
+  const missing = rule.parts.filter((part) => !seen.has(part));
+  if (missing.length > 0) report(run, [...run.base, 'entry'], ruleName(rule), `a complete ${rule.entryType} search has ${rule.parts.join(', ')}; missing ${missing.join(', ')}`);
+}
+
+function applyRule(run: RuleRun, rule: Bb2Rule): void {
+  switch (rule.check) {
+    case 'pattern':
+      return applyPattern(run, rule);
+    case 'allowedValues':
+      return applyAllowedValues(run, rule);
+    case 'forbiddenElements':
+      return applyForbiddenElements(run, rule);
+    case 'codingMatchesId':
+      return applyCodingMatchesId(run, rule);
+    case 'codingPresent':
+      return applyCodingPresent(run, rule);
+    case 'coverageParts':
+      return applyCoverageParts(run, rule);
+  }
+}
+
+function checkResource(root: unknown, resource: unknown, base: readonly PathSegment[], context: Bb2RuleContext, rules: Bb2RulesFile, out: Violation[]): void {
+  if (!isJsonObject(resource) || typeof resource.resourceType !== 'string') {
+    out.push({
+      ...describeResource(resource),
+      path: formatPath([...base, ...(isJsonObject(resource) ? ['resourceType'] : [])]),
+      rule: 'BB2: FHIR resource',
+      ...(resource === undefined ? {} : { value: truncateValue(isJsonObject(resource) ? resource.resourceType : resource) }),
+      message: isJsonObject(resource) ? 'resource has no resourceType' : 'expected a FHIR resource (a JSON object)',
+    });
+    return;
+  }
+  const run: RuleRun = { root, resource, base, context, rules, out };
+  for (const rule of rules.rules) if (rule.resourceType === resource.resourceType) applyRule(run, rule);
+  if (resource.resourceType === 'Bundle' && Array.isArray(resource.entry)) {
+    resource.entry.forEach((entry: unknown, index) => {
+      if (isJsonObject(entry) && entry.resource !== undefined) checkResource(root, entry.resource, [...base, 'entry', index, 'resource'], context, rules, out);
+    });
+  }
+}
+
+/**
+ * Checks one BB2 v1 response body (a resource or a Bundle, entry by entry) against schemas/bb2-rules.json.
+ * Returns [] when every rule holds. Resource types without rules (CapabilityStatement, OperationOutcome) pass.
+ */
+export function checkBb2Rules(resource: unknown, context: Bb2RuleContext = {}): Violation[] {
+  if (context.patientId !== undefined && typeof context.patientId !== 'string') throw new TypeError(`checkBb2Rules: context.patientId must be a string, got ${typeof context.patientId}`);
+  if (context.synthetic !== undefined && typeof context.synthetic !== 'boolean') throw new TypeError(`checkBb2Rules: context.synthetic must be a boolean, got ${typeof context.synthetic}`);
+  const out: Violation[] = [];
+  checkResource(resource, resource, [], context, getBb2Rules(), out);
+  return out;
+}

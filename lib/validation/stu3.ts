@@ -1,0 +1,607 @@
+/**
+ * Validates FHIR STU3 (BB2 v1) resources against HL7's STU3 JSON schema, vendored unmodified in
+ * schemas/fhir-stu3/ and patched in memory for the gaps measured in that file (see PROVENANCE.md
+ * there). Each patch is a named function below; `createStu3Validator({ patches })` can leave any out,
+ * which is how the unit tests prove each one is needed.
+ *
+ * ajv's raw errors are condensed to one Violation per problem, with FHIR-style paths.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type AnySchemaObject, type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from 'ajv';
+import {
+  formatPath,
+  isJsonObject,
+  owningResource,
+  pointerToSegments,
+  truncateValue,
+  valueAt,
+  type JsonObject,
+  type PathSegment,
+  type Violation,
+} from './violation.js';
+
+export const STU3_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/fhir-stu3/fhir.schema.json', import.meta.url));
+const SCHEMA_KEY = 'fhir.schema.json';
+
+/** Every in-memory patch, in the order applied. */
+export const STU3_SCHEMA_PATCHES = [
+  'useResourceTypeDiscriminator',
+  'integersAsBoundedIntegers',
+  'addInstantPattern',
+  'anchorPatterns',
+  'requireCalendarDates',
+  'addQuantityProfilesToOpenChoices',
+  'requireMandatoryPrimitives',
+] as const;
+export type Stu3SchemaPatch = (typeof STU3_SCHEMA_PATCHES)[number];
+
+export interface Stu3ValidatorOptions {
+  /** Patches to apply; all of them by default. Tests pass a subset to show what each one catches. */
+  patches?: readonly Stu3SchemaPatch[];
+  /** Accept the few real BB2 deviations from STU3 cardinality listed in KNOWN_BB2_DEVIATIONS (default true). */
+  tolerateKnownBb2Deviations?: boolean;
+}
+
+export interface Stu3Validator {
+  /** Milliseconds spent loading, patching and compiling the schema. */
+  readonly compileMs: number;
+  /** The 117 STU3 resource type names. */
+  readonly resourceTypes: ReadonlySet<string>;
+  validate(resource: unknown, expectedType?: string): Violation[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema walking and annotation
+
+type SchemaNode = JsonObject;
+type Definitions = Record<string, SchemaNode>;
+
+interface LoadedSchema {
+  root: SchemaNode;
+  definitions: Definitions;
+}
+
+function loadSchema(): LoadedSchema {
+  const root = JSON.parse(readFileSync(STU3_SCHEMA_PATH, 'utf8')) as unknown;
+  if (!isJsonObject(root) || !isJsonObject(root.definitions)) throw new Error(`${STU3_SCHEMA_PATH} is not the STU3 JSON schema (no definitions)`);
+  return { root, definitions: root.definitions as Definitions };
+}
+
+/** Calls visit(node, propertyName) for every schema object below `definitions` (properties, items, oneOf members). */
+function forEachNode(definitions: Definitions, visit: (node: SchemaNode, propertyName: string | undefined) => void): void {
+  const walk = (node: unknown, propertyName: string | undefined): void => {
+    if (!isJsonObject(node)) return;
+    visit(node, propertyName);
+    if (isJsonObject(node.properties)) for (const [name, child] of Object.entries(node.properties)) walk(child, name);
+    if (node.items !== undefined) walk(node.items, propertyName);
+    if (Array.isArray(node.oneOf)) for (const member of node.oneOf) walk(member, propertyName);
+  };
+  for (const definition of Object.values(definitions)) walk(definition, undefined);
+}
+
+/** STU3 primitive types the patches and messages need to recognise. */
+const NAMED_PRIMITIVES = ['date', 'dateTime', 'time', 'instant', 'code', 'id', 'oid', 'uuid', 'integer', 'positiveInt', 'unsignedInt', 'decimal'] as const;
+type PrimitiveName = (typeof NAMED_PRIMITIVES)[number];
+const FHIR_TYPE = 'fhirType';
+
+/**
+ * Labels each primitive-typed schema node with `fhirType` (an annotation keyword, no validation).
+ * The generator inlined primitives in choice elements (valueDate, deceasedDateTime, …) as copies of
+ * the definition's pattern and type, so a node is recognised by that pair; inline instants carry no
+ * pattern at all and are recognised by their property name.
+ */
+function annotatePrimitiveTypes(definitions: Definitions): void {
+  const byShape = new Map<string, PrimitiveName>();
+  for (const name of NAMED_PRIMITIVES) {
+    const definition = definitions[name];
+    if (definition && typeof definition.pattern === 'string' && definition.pattern !== '') byShape.set(`${String(definition.type)} ${definition.pattern}`, name);
+  }
+  forEachNode(definitions, (node, propertyName) => {
+    const shape = typeof node.pattern === 'string' ? byShape.get(`${String(node.type)} ${node.pattern}`) : undefined;
+    if (shape) node[FHIR_TYPE] = shape;
+    else if (node.type === 'string' && node.pattern === undefined && propertyName?.endsWith('Instant') && !propertyName.startsWith('_')) node[FHIR_TYPE] = 'instant';
+  });
+  const instant = definitions.instant;
+  if (instant) instant[FHIR_TYPE] = 'instant';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patches, one per measured gap
+
+/**
+ * Gap: Bundle.entry.resource and every `contained` are a `oneOf` over all 117 resource types
+ * (ResourceList). ajv then tries every type: ~70x slower and hundreds of errors for one mistake.
+ * An ajv discriminator on resourceType picks the one matching definition; `type: object` makes a
+ * non-object entry resource an error (every resource definition alone accepts a number). The root's
+ * `discriminator.mapping`, which ajv refuses, is dropped.
+ */
+function useResourceTypeDiscriminator({ root, definitions }: LoadedSchema): void {
+  const resourceList = definitions.ResourceList;
+  if (!resourceList || !Array.isArray(resourceList.oneOf)) throw new Error('STU3 schema: ResourceList.oneOf not found');
+  resourceList.discriminator = { propertyName: 'resourceType' };
+  resourceList.type = 'object';
+  root.discriminator = { propertyName: 'resourceType' };
+}
+
+/** STU3 datatypes: integer is 32-bit signed; positiveInt 1.., unsignedInt 0.., both up to 2^31-1. */
+const INTEGER_BOUNDS: Record<string, [number, number]> = {
+  integer: [-2147483648, 2147483647],
+  positiveInt: [1, 2147483647],
+  unsignedInt: [0, 2147483647],
+};
+
+/** Gap: integer, positiveInt and unsignedInt are `type: number` (the pattern never applies to numbers), so `sequence: -1.5` passes. */
+function integersAsBoundedIntegers({ definitions }: LoadedSchema): void {
+  forEachNode(definitions, (node) => {
+    const bounds = INTEGER_BOUNDS[String(node[FHIR_TYPE])];
+    if (!bounds) return;
+    node.type = 'integer';
+    delete node.pattern;
+    node.minimum = bounds[0];
+    node.maximum = bounds[1];
+  });
+}
+
+/**
+ * Gap: `instant` (meta.lastUpdated, valueInstant, …) has an empty pattern. STU3 defines it as an
+ * xs:dateTime known at least to the second, always with a time zone: the schema's own dateTime
+ * pattern with every part made mandatory.
+ */
+const INSTANT_PATTERN =
+  '^-?[0-9]{4}-(0[1-9]|1[0-2])-(0[0-9]|[1-2][0-9]|3[0-1])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?(Z|(\\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))$';
+
+function addInstantPattern({ definitions }: LoadedSchema): void {
+  forEachNode(definitions, (node) => {
+    if (node[FHIR_TYPE] === 'instant') node.pattern = INSTANT_PATTERN;
+  });
+}
+
+/**
+ * The `code` pattern `[^\s]+([\s]?[^\s]+)*` backtracks exponentially once anchored (a 30-character
+ * code with a trailing space never finishes). This form accepts exactly the same strings (runs of
+ * non-whitespace separated by single whitespace characters) in linear time.
+ */
+const LINEAR_REWRITES: Record<string, string> = {
+  '[^\\s]+([\\s]?[^\\s]+)*': '[^\\s]+(?:\\s[^\\s]+)*',
+};
+
+/** Gap: none of the schema's patterns is anchored, so "06/01/1999", "1999-13-45" and a 100-character id all pass. */
+function anchorPatterns({ definitions }: LoadedSchema): void {
+  forEachNode(definitions, (node) => {
+    if (typeof node.pattern !== 'string' || node.pattern === '' || node.pattern.startsWith('^')) return;
+    node.pattern = `^(?:${LINEAR_REWRITES[node.pattern] ?? node.pattern})$`;
+  });
+}
+
+/** Gap: the date patterns accept impossible days (day 00, 1999-02-30); STU3 says "Dates SHALL be valid dates". */
+function requireCalendarDates({ definitions }: LoadedSchema): void {
+  forEachNode(definitions, (node) => {
+    const type = node[FHIR_TYPE];
+    if (type === 'date' || type === 'dateTime' || type === 'instant') node[CALENDAR_DATE] = type;
+  });
+}
+
+/**
+ * Gap: open-type choice elements (Extension.value[x], and value[x]/defaultValue[x]/fixed[x]/pattern[x]
+ * elsewhere) lack Money, Age, Count, Distance and Duration. STU3 allows every datatype there; these
+ * five are Quantity profiles the generator left out. Real BB2 v1 EOBs use extension[].valueMoney.
+ * An open choice is recognised by offering Quantity, Signature and Meta together.
+ */
+const QUANTITY_PROFILES = ['Money', 'Age', 'Count', 'Distance', 'Duration'] as const;
+
+function addQuantityProfilesToOpenChoices({ definitions }: LoadedSchema): void {
+  for (const definition of Object.values(definitions)) {
+    const properties = definition.properties;
+    if (!isJsonObject(properties)) continue;
+    for (const name of Object.keys(properties)) {
+      if (!name.endsWith('Signature') || name.startsWith('_')) continue;
+      const prefix = name.slice(0, -'Signature'.length);
+      if (prefix === '' || !(`${prefix}Quantity` in properties) || !(`${prefix}Meta` in properties)) continue;
+      for (const profile of QUANTITY_PROFILES) {
+        properties[`${prefix}${profile}`] ??= { $ref: `#/definitions/${profile}` };
+      }
+    }
+  }
+}
+
+/**
+ * Gap: `required` never lists a primitive element (a primitive may appear only as its `_name`
+ * extension form), so these STU3 minimum cardinalities are unenforced. Each entry is satisfied by
+ * `name` or `_name`; `x[x]` means any one choice of x; an array must not be empty.
+ *
+ * | Definition (STU3 3.0.x)              | Element(s), min 1          | STU3 page                    |
+ * |--------------------------------------|----------------------------|------------------------------|
+ * | Extension                            | url 1..1                   | extensibility.html           |
+ * | Narrative                            | status 1..1                | narrative.html               |
+ * | Bundle                               | type 1..1                  | bundle.html                  |
+ * | Bundle.link / entry.link             | relation 1..1, url 1..1    | bundle.html                  |
+ * | Bundle.entry.request                 | method 1..1, url 1..1      | bundle.html                  |
+ * | Bundle.entry.response                | status 1..1                | bundle.html                  |
+ * | CapabilityStatement                  | status, date, kind, fhirVersion, acceptUnknown 1..1; format 1..* | capabilitystatement.html |
+ * | CapabilityStatement.software         | name 1..1                  | capabilitystatement.html     |
+ * | CapabilityStatement.implementation   | description 1..1           | capabilitystatement.html     |
+ * | CapabilityStatement.rest             | mode 1..1                  | capabilitystatement.html     |
+ * | CapabilityStatement.rest.resource    | type 1..1                  | capabilitystatement.html     |
+ * | ….resource.interaction, rest.interaction | code 1..1              | capabilitystatement.html     |
+ * | ….searchParam                        | name 1..1, type 1..1       | capabilitystatement.html     |
+ * | CapabilityStatement.rest.operation   | name 1..1                  | capabilitystatement.html     |
+ * | OperationOutcome.issue               | severity 1..1, code 1..1   | operationoutcome.html        |
+ * | Patient.link                         | type 1..1                  | patient.html                 |
+ * | ExplanationOfBenefit.careTeam / information / item / item.detail / item.detail.subDetail | sequence 1..1 | explanationofbenefit.html |
+ * | ExplanationOfBenefit.diagnosis       | sequence 1..1, diagnosis[x] 1..1 | explanationofbenefit.html |
+ * | ExplanationOfBenefit.procedure       | sequence 1..1, procedure[x] 1..1 | explanationofbenefit.html |
+ *
+ * Deliberately absent: Coverage.status and ExplanationOfBenefit.status are 0..1 in STU3 (1..1 only
+ * from R4); Coverage and EOB have no other mandatory primitive at the top level.
+ */
+const STU3_MANDATORY_PRIMITIVES: Record<string, readonly string[]> = {
+  Extension: ['url'],
+  Narrative: ['status'],
+  Bundle: ['type'],
+  Bundle_Link: ['relation', 'url'],
+  Bundle_Request: ['method', 'url'],
+  Bundle_Response: ['status'],
+  CapabilityStatement: ['status', 'date', 'kind', 'fhirVersion', 'acceptUnknown', 'format'],
+  CapabilityStatement_Software: ['name'],
+  CapabilityStatement_Implementation: ['description'],
+  CapabilityStatement_Rest: ['mode'],
+  CapabilityStatement_Resource: ['type'],
+  CapabilityStatement_Interaction: ['code'],
+  CapabilityStatement_Interaction1: ['code'],
+  CapabilityStatement_SearchParam: ['name', 'type'],
+  CapabilityStatement_Operation: ['name'],
+  OperationOutcome_Issue: ['severity', 'code'],
+  Patient_Link: ['type'],
+  ExplanationOfBenefit_CareTeam: ['sequence'],
+  ExplanationOfBenefit_Information: ['sequence'],
+  ExplanationOfBenefit_Diagnosis: ['sequence', 'diagnosis[x]'],
+  ExplanationOfBenefit_Procedure: ['sequence', 'procedure[x]'],
+  ExplanationOfBenefit_Item: ['sequence'],
+  ExplanationOfBenefit_Detail: ['sequence'],
+  ExplanationOfBenefit_SubDetail: ['sequence'],
+};
+
+/** When a missing mandatory element is accepted anyway: the element holding one of these, or a coding with this system and code. */
+interface Tolerance {
+  whenPresent?: string;
+  whenCoding?: { element: string; system: string; code: string };
+}
+
+/**
+ * Real BB2 v1 responses break three of the cardinalities above, in one narrow shape each. The
+ * embedded sandbox reproduces them, so the default validator accepts exactly these shapes and
+ * nothing wider; `createStu3Validator({ tolerateKnownBb2Deviations: false })` reports them.
+ * - The DRG entry of an inpatient/SNF EOB is `diagnosis` with only `packageCode`: no diagnosis[x]
+ *   (BFD eobReadInpatient.json, eobReadSnf.json, BB2 eob_read_in_pt_v1.json), and in BB2's 2021
+ *   capture no sequence either (eob_read_in_pt_v1.json; current BFD sets sequence 1).
+ * - A PDE EOB's item.detail is only the "Rx dispense invoice" type, without sequence (BFD eobReadPde.json).
+ */
+const KNOWN_BB2_DEVIATIONS: Record<string, Record<string, Tolerance>> = {
+  ExplanationOfBenefit_Diagnosis: { 'diagnosis[x]': { whenPresent: 'packageCode' }, sequence: { whenPresent: 'packageCode' } },
+  ExplanationOfBenefit_Detail: { sequence: { whenCoding: { element: 'type', system: 'http://hl7.org/fhir/v3/ActCode', code: 'RXDINV' } } },
+};
+
+/** The value of the fhirMandatory keyword the patch writes into a definition. */
+interface MandatorySpec {
+  definition: string;
+  elements: { element: string; tolerated?: Tolerance }[];
+}
+
+function requireMandatoryPrimitives({ definitions }: LoadedSchema, options: Stu3ValidatorOptions): void {
+  const tolerate = options.tolerateKnownBb2Deviations ?? true;
+  for (const [name, elements] of Object.entries(STU3_MANDATORY_PRIMITIVES)) {
+    const definition = definitions[name];
+    if (!definition || !isJsonObject(definition.properties)) throw new Error(`STU3 schema: definition ${name} not found`);
+    const properties = Object.keys(definition.properties);
+    const spec: MandatorySpec = { definition: name, elements: [] };
+    for (const element of elements) {
+      const base = element.endsWith('[x]') ? element.slice(0, -3) : element;
+      if (!properties.some((key) => key === base || (element.endsWith('[x]') && key.startsWith(base)))) throw new Error(`STU3 schema: ${name} has no element ${element}`);
+      const tolerated = tolerate ? KNOWN_BB2_DEVIATIONS[name]?.[element] : undefined;
+      spec.elements.push(tolerated ? { element, tolerated } : { element });
+    }
+    definition[MANDATORY] = spec;
+  }
+}
+
+const PATCHES: Record<Stu3SchemaPatch, (schema: LoadedSchema, options: Stu3ValidatorOptions) => void> = {
+  useResourceTypeDiscriminator,
+  integersAsBoundedIntegers,
+  addInstantPattern,
+  anchorPatterns,
+  requireCalendarDates,
+  addQuantityProfilesToOpenChoices,
+  requireMandatoryPrimitives,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Custom ajv keywords used by the patches
+
+const MANDATORY = 'fhirMandatory';
+const CALENDAR_DATE = 'fhirCalendarDate';
+
+function isPresent(data: JsonObject, key: string): boolean {
+  const value = data[key];
+  if (value === undefined) return false;
+  return !Array.isArray(value) || value.length > 0;
+}
+
+function hasElement(data: JsonObject, element: string): boolean {
+  if (!element.endsWith('[x]')) return isPresent(data, element) || isPresent(data, `_${element}`);
+  const base = element.slice(0, -3);
+  return Object.keys(data).some((key) => key.length > base.length && key.startsWith(base) && /[A-Z]/.test(key.charAt(base.length)));
+}
+
+function isTolerated(data: JsonObject, tolerance: Tolerance | undefined): boolean {
+  if (!tolerance) return false;
+  if (tolerance.whenPresent !== undefined && isPresent(data, tolerance.whenPresent)) return true;
+  const wanted = tolerance.whenCoding;
+  if (!wanted) return false;
+  const concept = data[wanted.element];
+  const codings = isJsonObject(concept) && Array.isArray(concept.coding) ? concept.coding : [];
+  return codings.some((coding) => isJsonObject(coding) && coding.system === wanted.system && coding.code === wanted.code);
+}
+
+const checkMandatory: SchemaValidateFunction = (spec: MandatorySpec, data: unknown): boolean => {
+  const missing = isJsonObject(data) ? spec.elements.filter(({ element, tolerated }) => !hasElement(data, element) && !isTolerated(data, tolerated)) : [];
+  checkMandatory.errors = missing.map(({ element }) => ({
+    keyword: MANDATORY,
+    message: `must have ${element}`,
+    params: { missingProperty: element, definition: spec.definition },
+  }));
+  return missing.length === 0;
+};
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** True when a date/dateTime/instant string names a real calendar day (partial dates and non-matching strings are left to the pattern). */
+function isCalendarDate(value: string): boolean {
+  const match = /^-?(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!match) return true;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (month < 1 || month > 12) return true;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const maxDay = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 31);
+  return day >= 1 && day <= maxDay;
+}
+
+const checkCalendarDate: SchemaValidateFunction = (fhirType: string, data: unknown): boolean => {
+  const valid = typeof data !== 'string' || isCalendarDate(data);
+  checkCalendarDate.errors = valid ? [] : [{ keyword: CALENDAR_DATE, message: 'must be a calendar date', params: { fhirType } }];
+  return valid;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Compilation
+
+export function createStu3Validator(options: Stu3ValidatorOptions = {}): Stu3Validator {
+  const started = performance.now();
+  const patches = new Set(options.patches ?? STU3_SCHEMA_PATCHES);
+  const schema = loadSchema();
+  annotatePrimitiveTypes(schema.definitions);
+  for (const name of STU3_SCHEMA_PATCHES) if (patches.has(name)) PATCHES[name](schema, options);
+
+  const definitionNames = new Map<object, string>();
+  for (const [name, definition] of Object.entries(schema.definitions)) definitionNames.set(definition, name);
+  const resourceTypes = new Set(
+    Object.entries(schema.definitions)
+      .filter(([, definition]) => isJsonObject(definition.properties) && isJsonObject(definition.properties.resourceType))
+      .map(([name]) => name),
+  );
+
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    // Errors then carry the failing data and schema node, which the condensed messages quote.
+    verbose: true,
+    discriminator: patches.has('useResourceTypeDiscriminator'),
+    // The vendored file is a published artefact; checking it against its meta-schema on every run costs time and proves nothing new.
+    validateSchema: false,
+  });
+  const require = createRequire(import.meta.url);
+  ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as AnySchemaObject);
+  ajv.addKeyword({ keyword: FHIR_TYPE, schemaType: 'string' });
+  ajv.addKeyword({ keyword: MANDATORY, type: 'object', schemaType: 'object', errors: true, validate: checkMandatory });
+  ajv.addKeyword({ keyword: CALENDAR_DATE, type: 'string', schemaType: 'string', errors: true, validate: checkCalendarDate });
+  ajv.addSchema(schema.root, SCHEMA_KEY);
+
+  const compiled = new Map<string, ValidateFunction>();
+  const validatorFor = (resourceType: string): ValidateFunction => {
+    let fn = compiled.get(resourceType);
+    if (!fn) {
+      fn = ajv.getSchema(`${SCHEMA_KEY}#/definitions/${resourceType}`);
+      if (!fn) throw new Error(`STU3 schema: no definition for ${resourceType}`);
+      compiled.set(resourceType, fn);
+    }
+    return fn;
+  };
+  // Compiling one resource type compiles them all (contained -> ResourceList), so pay it up front.
+  validatorFor('Bundle');
+  const compileMs = performance.now() - started;
+
+  const validate = (resource: unknown, expectedType?: string): Violation[] => {
+    if (expectedType !== undefined && !resourceTypes.has(expectedType)) {
+      throw new Error(`validateStu3: expectedType "${expectedType}" is not an STU3 resource type`);
+    }
+    if (!isJsonObject(resource)) {
+      return [
+        {
+          resourceType: '(not a resource)',
+          path: '',
+          rule: 'STU3 schema: resource is a JSON object',
+          value: truncateValue(resource),
+          message: `expected a JSON object with a resourceType, got ${jsonTypeOf(resource)}`,
+        },
+      ];
+    }
+    const resourceType = resource.resourceType;
+    const id = typeof resource.id === 'string' ? resource.id : undefined;
+    const top = (rule: string, message: string, value?: unknown): Violation => ({
+      resourceType: typeof resourceType === 'string' ? resourceType : '(no resourceType)',
+      ...(id === undefined ? {} : { id }),
+      path: 'resourceType',
+      rule,
+      ...(value === undefined ? {} : { value: truncateValue(value) }),
+      message,
+    });
+    if (typeof resourceType !== 'string') {
+      return [top('STU3 schema: resourceType', resourceType === undefined ? 'resourceType is missing' : `resourceType must be a string, got ${jsonTypeOf(resourceType)}`, resourceType)];
+    }
+    if (!resourceTypes.has(resourceType)) {
+      return [top('STU3 schema: resourceType', `"${resourceType}" is not an STU3 resource type`, resourceType)];
+    }
+    const violations: Violation[] = [];
+    if (expectedType !== undefined && resourceType !== expectedType) {
+      violations.push(top('STU3 schema: expected resourceType', `expected a ${expectedType}, got a ${resourceType}`, resourceType));
+    }
+    const fn = validatorFor(resourceType);
+    if (!fn(resource)) violations.push(...condenseErrors(resource, fn.errors ?? [], definitionNames));
+    return violations;
+  };
+
+  return { compileMs, resourceTypes, validate };
+}
+
+let defaultValidator: Stu3Validator | undefined;
+
+/** The fully patched validator, compiled on first use and then shared by the process. */
+export function getStu3Validator(): Stu3Validator {
+  defaultValidator ??= createStu3Validator();
+  return defaultValidator;
+}
+
+/**
+ * Validates one STU3 resource (a Bundle with its entries) against the patched STU3 schema.
+ * Returns [] when valid. A Bundle entry's problem is reported with that entry's resourceType and id
+ * and a path such as "entry[3].resource.item[0].sequence".
+ * Throws only when `expectedType` itself is not an STU3 resource type (a bug in the caller).
+ */
+export function validateStu3(resource: unknown, expectedType?: string): Violation[] {
+  return getStu3Validator().validate(resource, expectedType);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Condensing ajv errors
+
+/** Keywords that only say "some branch failed"; reported only when nothing more specific exists below them. */
+const CONTAINER_KEYWORDS = new Set(['oneOf', 'anyOf', 'allOf', 'not', 'if', 'then', 'else', '$ref']);
+
+/** When several errors land on one path, the first of these wins (the most fundamental problem). */
+const KEYWORD_PRIORITY = ['discriminator', 'const', 'type', 'required', MANDATORY, 'additionalProperties', 'enum', 'pattern', CALENDAR_DATE, 'minimum', 'maximum'];
+
+interface Located {
+  error: ErrorObject;
+  segments: PathSegment[];
+  key: string;
+}
+
+function locate(root: unknown, error: ErrorObject): Located {
+  const segments = pointerToSegments(root, error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  if ((error.keyword === 'required' || error.keyword === MANDATORY) && typeof params.missingProperty === 'string') segments.push(params.missingProperty);
+  if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') segments.push(params.additionalProperty);
+  if (error.keyword === 'discriminator') segments.push('resourceType');
+  return { error, segments, key: formatPath(segments) };
+}
+
+function isBelow(ancestor: readonly PathSegment[], descendant: readonly PathSegment[]): boolean {
+  return descendant.length >= ancestor.length && ancestor.every((segment, i) => descendant[i] === segment);
+}
+
+function priority(keyword: string): number {
+  const index = KEYWORD_PRIORITY.indexOf(keyword);
+  return index === -1 ? KEYWORD_PRIORITY.length : index;
+}
+
+function condenseErrors(root: JsonObject, errors: readonly ErrorObject[], definitionNames: Map<object, string>): Violation[] {
+  const located = errors.map((error) => locate(root, error));
+  const specific = located.filter(({ error }) => !CONTAINER_KEYWORDS.has(error.keyword));
+  const kept = [
+    ...specific,
+    ...located.filter(({ error, segments }) => CONTAINER_KEYWORDS.has(error.keyword) && !specific.some((other) => isBelow(segments, other.segments))),
+  ];
+  const best = new Map<string, Located>();
+  for (const entry of kept) {
+    const current = best.get(entry.key);
+    if (!current || priority(entry.error.keyword) < priority(current.error.keyword)) best.set(entry.key, entry);
+  }
+  return [...best.values()].map((entry) => toViolation(root, entry, definitionNames));
+}
+
+/** What each checked format looks like, for messages. */
+const FORMAT_HINTS: Record<string, string> = {
+  date: 'YYYY, YYYY-MM or YYYY-MM-DD, a real calendar day',
+  dateTime: 'YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss[.fff]+zz:zz, a real calendar day',
+  instant: 'YYYY-MM-DDThh:mm:ss[.fff] with Z or +zz:zz, a real calendar day',
+  time: 'hh:mm:ss[.fff]',
+  id: '1-64 characters of A-Z a-z 0-9 - .',
+  code: 'no leading, trailing or repeated whitespace',
+  oid: 'urn:oid: followed by dotted numbers',
+  uuid: 'urn:uuid: followed by a lowercase UUID',
+};
+
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function quote(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 80 ? `${json.slice(0, 80)}…` : json;
+}
+
+function toViolation(root: JsonObject, { error, segments, key }: Located, definitionNames: Map<object, string>): Violation {
+  const owner = owningResource(root, segments);
+  const params = error.params as Record<string, unknown>;
+  const parent = isJsonObject(error.parentSchema) ? error.parentSchema : {};
+  // ajv gives custom keywords' errors no parentSchema or data, so those keywords pass what messages need in params.
+  const fhirType = typeof parent[FHIR_TYPE] === 'string' ? parent[FHIR_TYPE] : typeof params.fhirType === 'string' ? params.fhirType : undefined;
+  const definition = definitionNames.get(parent) ?? (typeof params.definition === 'string' ? params.definition : 'this element');
+  const data: unknown = error.keyword === CALENDAR_DATE ? valueAt(root, segments) : error.data;
+  const base = { ...owner, path: key };
+  const withValue = (value: unknown) => (value === undefined ? {} : { value: truncateValue(value) });
+
+  switch (error.keyword) {
+    case 'type':
+      return { ...base, rule: `STU3 schema: type ${String(params.type)}`, ...withValue(data), message: `${fhirType ?? 'value'} must be a JSON ${String(params.type)}, got ${jsonTypeOf(data)} ${quote(data)}` };
+    case 'pattern':
+    case CALENDAR_DATE:
+      return {
+        ...base,
+        rule: `STU3 schema: ${fhirType ?? 'pattern'} format`,
+        ...withValue(data),
+        message: fhirType ? `${quote(data)} is not a valid STU3 ${fhirType} (${FORMAT_HINTS[fhirType] ?? 'see the STU3 datatypes'})` : `${quote(data)} does not match ${String(params.pattern)}`,
+      };
+    case 'minimum':
+    case 'maximum':
+      return { ...base, rule: `STU3 schema: ${fhirType ?? 'number'} range`, ...withValue(data), message: `${quote(data)} is out of range for ${fhirType ?? 'this number'} (${error.keyword} ${String(params.limit)})` };
+    case 'enum':
+      return { ...base, rule: 'STU3 schema: code in required value set', ...withValue(data), message: `${quote(data)} is not one of ${(Array.isArray(params.allowedValues) ? params.allowedValues : (error.schema as unknown[])).join(', ')}` };
+    case 'const':
+      return { ...base, rule: 'STU3 schema: resourceType', ...withValue(data), message: `expected ${quote(params.allowedValue)}, got ${quote(data)}` };
+    case 'required':
+    case MANDATORY:
+      return { ...base, rule: 'STU3 schema: required element', message: `${String(params.missingProperty)} is mandatory in ${definition} (STU3 minimum cardinality 1)` };
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty);
+      return { ...base, rule: 'STU3 schema: element defined in STU3', ...withValue(isJsonObject(data) ? data[name] : undefined), message: `"${name}" is not an element of ${definition} in STU3` };
+    }
+    case 'discriminator': {
+      const tagValue = params.tagValue;
+      return {
+        ...base,
+        rule: 'STU3 schema: resourceType',
+        ...withValue(tagValue),
+        message: params.error === 'mapping' ? `${quote(tagValue)} is not an STU3 resource type` : 'a contained or entry resource must have a string resourceType',
+      };
+    }
+    default:
+      return { ...base, rule: `STU3 schema: ${error.keyword}`, ...withValue(data), message: error.message ?? `failed ${error.keyword}` };
+  }
+}
