@@ -6,6 +6,13 @@
 import type Koa from 'koa';
 import type { SandboxContext } from '../context.js';
 
+// django-cors-headers with CORS_ORIGIN_ALLOW_ALL (§4.5): its default allowed headers and methods.
+const CORS_PREFLIGHT_HEADERS = {
+  'Access-Control-Allow-Headers': 'accept, accept-encoding, authorization, content-type, dnt, origin, user-agent, x-csrftoken, x-requested-with',
+  'Access-Control-Allow-Methods': 'DELETE, GET, OPTIONS, PATCH, POST, PUT',
+  'Access-Control-Max-Age': '86400',
+};
+
 const ROBOTS = 'User-agent: *\nDisallow: /v1/o/\nDisallow: /v2/o/\nDisallow: /v3/o/';
 
 /** Django's templates/404.html as the sandbox renders it for an unknown route. */
@@ -23,7 +30,12 @@ export function commonMiddleware(ctx: SandboxContext): Koa.Middleware {
     koa.set('Referrer-Policy', 'strict-origin-when-cross-origin');
     koa.set('Access-Control-Allow-Origin', '*');
     try {
-      if (koa.path === '/health' && koa.method === 'GET') {
+      if (koa.method === 'OPTIONS' && koa.get('Access-Control-Request-Method')) {
+        // A browser app's CORS preflight, answered before any view as the middleware does in BB2.
+        koa.set(CORS_PREFLIGHT_HEADERS);
+        koa.status = 200;
+        koa.body = '';
+      } else if (koa.path === '/health' && koa.method === 'GET') {
         koa.body = { message: "all's well" };
       } else if (koa.path === '/robots.txt' && koa.method === 'GET') {
         koa.type = 'text/plain';

@@ -1,0 +1,14 @@
+/** What the OAuth routes share: the sandbox context, the library bridge, BB2's records, the clients. */
+import type { SandboxContext } from '../context.js';
+import type { RegisteredClient } from './clients.js';
+import type { ProviderBridge } from './provider.js';
+import type { Bb2Records } from './state.js';
+
+export type ApiVersion = 1 | 2;
+
+export interface OAuthDeps {
+  readonly ctx: SandboxContext;
+  readonly bridge: ProviderBridge;
+  readonly records: Bb2Records;
+  readonly clients: ReadonlyMap<string, RegisteredClient>;
+}
