@@ -1,0 +1,284 @@
+/**
+ * The suite's configuration: `.env` (dotenv; real environment variables win) validated with zod before
+ * any test runs. playwright.config.ts calls `loadSuiteConfigOrExit()`, so one bad value stops the run
+ * with one message naming the variable, and no stack trace. A secret's value is never part of a message.
+ *
+ * Variables (documented for users in .env.example):
+ *   BB2_BASE_URL               target; unset or empty = the embedded sandbox, started by playwright.config.ts
+ *   BB2_CLIENT_ID              required with BB2_BASE_URL; embedded: the sandbox's local client
+ *   BB2_CLIENT_SECRET          required with BB2_BASE_URL; embedded: the sandbox's local client
+ *   BB2_REDIRECT_URI           default http://localhost:8000/callback
+ *   BB2_API_VERSION            v1 (v2 is rejected until the suite checks R4)
+ *   BB2_USERS                  synthetic users: "BBUser00001,BBUser00002", "BBUser00000-BBUser00099" or both mixed
+ *   BB2_TIMEOUT_MS             one HTTP request or browser action
+ *   BB2_NAVIGATION_TIMEOUT_MS  one page navigation
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+import { LAST_USER_NUMBER } from '../sandbox/src/data/users.js';
+import { LOCAL_CLIENT } from '../sandbox/src/settings.js';
+import { Secret } from './oauth/secret.js';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const DEFAULTS = {
+  redirectUri: 'http://localhost:8000/callback',
+  apiVersion: 'v1',
+  /** The first 100 synthetic users: BBUser00000–09999 is the range the real sandbox documents today (§3). */
+  users: 'BBUser00000-BBUser00099',
+  timeoutMs: 15_000,
+  navigationTimeoutMs: 30_000,
+} as const;
+
+/** Variables whose values must never be printed, not even in an error about them. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['BB2_CLIENT_SECRET']);
+
+export type TargetConfig =
+  /** The embedded sandbox; its URL is known only once it runs (see `resolveBaseUrl`). */
+  | { readonly kind: 'embedded' }
+  | { readonly kind: 'external'; readonly baseUrl: string };
+
+export interface SyntheticUserCredentials {
+  /** "BBUser00042": not secret. */
+  readonly username: string;
+  readonly password: Secret;
+}
+
+export interface SuiteConfig {
+  readonly target: TargetConfig;
+  readonly client: {
+    readonly id: string;
+    readonly secret: Secret;
+    readonly redirectUri: string;
+  };
+  readonly apiVersion: 'v1';
+  /** Usernames in the order given, without duplicates. */
+  readonly users: readonly string[];
+  readonly timeouts: {
+    /** One HTTP request or browser action. */
+    readonly requestMs: number;
+    /** One page navigation. */
+    readonly navigationMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const USERNAME = /^BBUser(\d{5})$/;
+
+/** "BBUser00042" → its PW00042! password (§3). */
+export function credentialsFor(username: string): SyntheticUserCredentials {
+  const match = USERNAME.exec(username);
+  if (!match) throw new ConfigError(`"${username}" is not a synthetic user name (BBUser followed by 5 digits)`);
+  return { username, password: new Secret(`PW${match[1]}!`, `password of ${username}`) };
+}
+
+// Each schema checks one variable's text; the messages say what is expected, never echo a secret.
+
+const baseUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://sandbox.bluebutton.cms.gov' })
+  .refine((text) => {
+    const url = URL.canParse(text) ? new URL(text) : null;
+    // An unparsable URL was already reported by z.url (zod runs refinements after a failed check).
+    return url === null || (url.search === '' && url.hash === '' && url.username === '' && url.password === '');
+  }, 'must be a base URL without query, fragment or credentials')
+  .transform((text) => text.replace(/\/+$/, ''));
+
+const clientIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9]{40}$/, 'must be the 40 letters and digits BB2 issued for your app (bb2-sandbox-facts §1.3)');
+
+const clientSecretSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .regex(/^\S+$/, 'must not contain spaces or line breaks (a copy-and-paste slip?)');
+
+const redirectUriSchema = z
+  .url({ error: 'must be an absolute URL, e.g. http://localhost:8000/callback' })
+  .refine((text) => !URL.canParse(text) || new URL(text).hash === '', 'must not contain a fragment (RFC 6749 §3.1.2)');
+
+const timeoutSchema = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number of milliseconds')
+  .transform(Number)
+  .pipe(z.number().int().min(1_000, 'must be at least 1000 ms').max(600_000, 'must be at most 600000 ms (10 minutes)'));
+
+const apiVersionSchema = z.string().superRefine((text, ctx) => {
+  if (text === 'v2') {
+    ctx.addIssue({ code: 'custom', message: 'v2 (R4) is not supported yet: the suite checks v1 (STU3) only; set it to v1 or remove it' });
+  } else if (text !== 'v1') {
+    ctx.addIssue({ code: 'custom', message: `must be v1, got "${text}"` });
+  }
+});
+
+/** `BBUser00001,BBUser00002`, `BBUser00000-BBUser00099`, or a comma-separated mix; returns usernames. */
+const usersSchema = z.string().transform((text, ctx) => {
+  const users: string[] = [];
+  for (const rawItem of text.split(',')) {
+    const item = rawItem.trim();
+    if (item === '') {
+      ctx.addIssue({ code: 'custom', message: 'has an empty item; write BBUser00001,BBUser00002 or BBUser00000-BBUser00099' });
+      return z.NEVER;
+    }
+    const range = /^(BBUser\d{5})\s*-\s*(BBUser\d{5})$/.exec(item);
+    const [first, last] = range ? [range[1] as string, range[2] as string] : [item, item];
+    const firstMatch = USERNAME.exec(first);
+    const lastMatch = USERNAME.exec(last);
+    if (!firstMatch || !lastMatch) {
+      ctx.addIssue({ code: 'custom', message: `"${item}" is neither a synthetic user (BBUser followed by 5 digits) nor a range BBUser00000-BBUser00099` });
+      return z.NEVER;
+    }
+    const from = Number(firstMatch[1]);
+    const to = Number(lastMatch[1]);
+    if (to < from) {
+      ctx.addIssue({ code: 'custom', message: `range "${item}" ends before it starts` });
+      return z.NEVER;
+    }
+    for (let number = from; number <= to; number += 1) users.push(`BBUser${String(number).padStart(5, '0')}`);
+  }
+  return [...new Set(users)];
+});
+
+/** The variable's value, with empty text treated as unset (so `BB2_BASE_URL=` means the embedded sandbox). */
+function valueOf(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Validates configuration from an environment (already merged with .env). Throws one ConfigError listing every bad variable. */
+export function parseSuiteConfig(env: Env): SuiteConfig {
+  const problems: string[] = [];
+  function check<T>(name: string, schema: z.ZodType<T, string>, fallback?: string): T | undefined {
+    const text = valueOf(env, name) ?? fallback;
+    if (text === undefined) return undefined;
+    const result = schema.safeParse(text);
+    if (result.success) return result.data;
+    problems.push(`${name} ${result.error.issues[0]?.message ?? 'is invalid'}`);
+    return undefined;
+  }
+
+  const baseUrl = check('BB2_BASE_URL', baseUrlSchema);
+  const clientId = check('BB2_CLIENT_ID', clientIdSchema);
+  const clientSecret = check('BB2_CLIENT_SECRET', clientSecretSchema);
+  const redirectUri = check('BB2_REDIRECT_URI', redirectUriSchema, DEFAULTS.redirectUri);
+  check('BB2_API_VERSION', apiVersionSchema, DEFAULTS.apiVersion);
+  const users = check('BB2_USERS', usersSchema, DEFAULTS.users);
+  const requestMs = check('BB2_TIMEOUT_MS', timeoutSchema, String(DEFAULTS.timeoutMs));
+  const navigationMs = check('BB2_NAVIGATION_TIMEOUT_MS', timeoutSchema, String(DEFAULTS.navigationTimeoutMs));
+
+  const embedded = valueOf(env, 'BB2_BASE_URL') === undefined;
+  if (embedded) {
+    // The embedded sandbox knows only its local client; another client would fail later, obscurely.
+    if (clientId !== undefined && clientId !== LOCAL_CLIENT.id) {
+      problems.push(
+        'BB2_CLIENT_ID is set but BB2_BASE_URL is not: the embedded sandbox knows only its own local client. ' +
+          'Set BB2_BASE_URL to test your app against that target, or remove BB2_CLIENT_ID and BB2_CLIENT_SECRET.',
+      );
+    }
+    if (clientSecret !== undefined && clientSecret !== LOCAL_CLIENT.secret) {
+      problems.push(
+        'BB2_CLIENT_SECRET is set but BB2_BASE_URL is not: the embedded sandbox knows only its own local client. ' +
+          'Set BB2_BASE_URL, or remove BB2_CLIENT_ID and BB2_CLIENT_SECRET.',
+      );
+    }
+    if (redirectUri !== undefined && !(LOCAL_CLIENT.redirectUris as readonly string[]).includes(redirectUri)) {
+      problems.push(`BB2_REDIRECT_URI must be one the embedded sandbox's client registered: ${LOCAL_CLIENT.redirectUris.join(', ')}`);
+    }
+    const tooHigh = users?.find((username) => Number(username.slice(6)) > LAST_USER_NUMBER);
+    if (tooHigh !== undefined) {
+      problems.push(`BB2_USERS names ${tooHigh}, but the embedded sandbox has BBUser00000 to BBUser${String(LAST_USER_NUMBER).padStart(5, '0')} only`);
+    }
+  } else {
+    if (valueOf(env, 'BB2_CLIENT_ID') === undefined) {
+      problems.push('BB2_CLIENT_ID is required when BB2_BASE_URL is set: the client id of your sandbox app');
+    }
+    if (valueOf(env, 'BB2_CLIENT_SECRET') === undefined) {
+      problems.push('BB2_CLIENT_SECRET is required when BB2_BASE_URL is set: the client secret of your sandbox app');
+    }
+  }
+
+  if (problems.length > 0) {
+    const lines = problems.map((problem) => `  - ${problem}`).join('\n');
+    throw new ConfigError(`Invalid suite configuration (.env or environment):\n${lines}\nSee .env.example for every variable.`);
+  }
+  return {
+    target: embedded ? { kind: 'embedded' } : { kind: 'external', baseUrl: baseUrl as string },
+    client: {
+      id: embedded ? LOCAL_CLIENT.id : (clientId as string),
+      secret: new Secret(embedded ? LOCAL_CLIENT.secret : (clientSecret as string), 'client secret'),
+      redirectUri: redirectUri as string,
+    },
+    apiVersion: 'v1',
+    users: users as string[],
+    timeouts: { requestMs: requestMs as number, navigationMs: navigationMs as number },
+  };
+}
+
+export interface LoadOptions {
+  /** Default: .env at the repository root. */
+  readonly envFile?: string;
+  /** Default: process.env, which also receives the .env values that it does not already set. */
+  readonly env?: Record<string, string | undefined>;
+}
+
+/** Reads .env into the environment (never overriding a variable already set), then validates. */
+export function loadSuiteConfig(options: LoadOptions = {}): SuiteConfig {
+  const envFile = options.envFile ?? path.join(REPO_ROOT, '.env');
+  const env = options.env ?? process.env;
+  if (existsSync(envFile)) {
+    const loaded = dotenv.config({ path: envFile, override: false, quiet: true, processEnv: env });
+    if (loaded.error) throw new ConfigError(`${envFile} cannot be read: ${loaded.error.message}`);
+  }
+  return parseSuiteConfig(env);
+}
+
+/**
+ * For playwright.config.ts: the configuration, or one message on stderr and exit code 2. Exiting
+ * (rather than throwing) keeps Playwright from wrapping the message in a stack trace.
+ */
+export function loadSuiteConfigOrExit(options?: LoadOptions): SuiteConfig {
+  try {
+    return loadSuiteConfig(options);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`\n${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/** Set by Playwright's webServer (named group `bb2_port`) once the embedded sandbox listens. */
+export const EMBEDDED_PORT_VARIABLE = 'BB2_PORT';
+
+/** The target's base URL. For the embedded sandbox this works only where the sandbox has been started (test workers). */
+export function resolveBaseUrl(config: SuiteConfig, env: Env = process.env): string {
+  if (config.target.kind === 'external') return config.target.baseUrl;
+  const port = env[EMBEDDED_PORT_VARIABLE];
+  if (port === undefined || !/^\d+$/.test(port)) {
+    throw new ConfigError(
+      `The embedded sandbox's port is unknown (${EMBEDDED_PORT_VARIABLE} is not set). It is set by playwright.config.ts's webServer; ` +
+        'run the suite with `npx playwright test`, or set BB2_BASE_URL to a running target.',
+    );
+  }
+  return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * The users of one worker: every `workerCount`-th user starting at `workerIndex`, so parallel workers
+ * never share a beneficiary. Sharing would break tests, because BB2 revokes all earlier tokens of an
+ * app/beneficiary pair on each new consent (§1.5).
+ */
+export function usersForWorker(users: readonly string[], workerIndex: number, workerCount: number): string[] {
+  if (!Number.isInteger(workerIndex) || !Number.isInteger(workerCount) || workerCount < 1 || workerIndex < 0 || workerIndex >= workerCount) {
+    throw new RangeError(`worker ${workerIndex} of ${workerCount} is not a valid worker slot`);
+  }
+  return users.filter((_, index) => index % workerCount === workerIndex);
+}

@@ -1,0 +1,90 @@
+/**
+ * OpenID Connect discovery (bb2-sandbox-facts.md §1.2): BB2 serves one document, built for v2, at
+ * every v1 and v2 discovery path. Its endpoints are absolute URLs under the target (the issuer).
+ */
+import { openidConfigurationVariants } from '../../lib/oauth/endpoints.js';
+import { expect, getJson, requirement, severity, test } from '../../fixtures/index.js';
+
+const TAGS = ['@discovery'];
+
+test.describe('OpenID configuration', () => {
+  test(
+    'is served as JSON at the v1 discovery path without authentication',
+    { tag: TAGS, annotation: [requirement('BB2 §1.1 (OIDC discovery route), §1.2; OpenID Connect Discovery 1.0 §4.2'), severity('critical')] },
+    async ({ request, target }) => {
+      const response = await getJson(request, target.endpoints.openidConfiguration);
+      expect(response.status).toBe(200);
+      expect(response.contentType).toMatch(/^application\/json\b/);
+      expect(response.json).toEqual(expect.any(Object));
+    },
+  );
+
+  test(
+    "names the target as issuer and BB2's v2 OAuth endpoints, absolute under it",
+    { tag: TAGS, annotation: [requirement('BB2 §1.2 (issuer = HOSTNAME_URL; endpoints reverse()d without trailing slash)'), severity('critical')] },
+    async ({ request, target }) => {
+      const body = (await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>;
+      const base = target.baseUrl;
+      expect(body.issuer).toBe(base);
+      expect(body.authorization_endpoint).toBe(`${base}/v2/o/authorize`);
+      expect(body.revocation_endpoint).toBe(`${base}/v2/o/revoke_token`);
+      // `/v2/o/token` since 2025-09, `/v2/o/token/` before; both are served (§1.2).
+      expect(String(body.token_endpoint).replace(/\/$/, '')).toBe(`${base}/v2/o/token`);
+      expect(body.userinfo_endpoint).toBe(`${base}/v2/connect/userinfo`);
+      expect(body.fhir_metadata_uri).toBe(`${base}/v2/fhir/metadata`);
+    },
+  );
+
+  test(
+    'advertises the authorization-code and refresh grants, code and token response types, en-US, and its documentation',
+    { tag: TAGS, annotation: [requirement('BB2 §1.2'), severity('normal')] },
+    async ({ request, target }) => {
+      const body = (await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>;
+      expect(new Set(body.grant_types_supported as string[])).toEqual(new Set(['refresh_token', 'authorization_code']));
+      expect(new Set(body.response_types_supported as string[])).toEqual(new Set(['code', 'token']));
+      expect(body.ui_locales_supported).toEqual(['en-US']);
+      expect(body.service_documentation).toBe('https://bluebutton.cms.gov/developers');
+      expect(body.op_tos_uri).toBe('https://bluebutton.cms.gov/terms');
+    },
+  );
+
+  test(
+    'has exactly the fields BB2 builds: no jwks_uri and no id_token support',
+    { tag: TAGS, annotation: [requirement('BB2 §1.2 (no jwks_uri, no id_token: DOT OIDC not enabled)'), severity('normal')] },
+    async ({ request, target }) => {
+      const body = (await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>;
+      expect(Object.keys(body).sort()).toEqual(
+        [
+          'issuer',
+          'authorization_endpoint',
+          'revocation_endpoint',
+          'token_endpoint',
+          'userinfo_endpoint',
+          'ui_locales_supported',
+          'service_documentation',
+          'op_tos_uri',
+          'grant_types_supported',
+          'response_types_supported',
+          'fhir_metadata_uri',
+        ].sort(),
+      );
+      expect(body.response_types_supported).not.toContain('id_token');
+    },
+  );
+
+  test(
+    'is the same document at every v1 and v2 discovery path',
+    { tag: TAGS, annotation: [requirement('BB2 §1.1 (OIDC discovery: "all v1 variants return the same body as v2")'), severity('normal')] },
+    async ({ request, target }) => {
+      const variants = openidConfigurationVariants(target.baseUrl);
+      const responses = await Promise.all(variants.map((url) => getJson(request, url)));
+      for (const [index, response] of responses.entries()) {
+        expect(response.status, `GET ${variants[index]}`).toBe(200);
+      }
+      const [first, ...others] = responses;
+      for (const [index, other] of others.entries()) {
+        expect(other.json, `${variants[index + 1]} equals ${variants[0]}`).toEqual(first?.json);
+      }
+    },
+  );
+});

@@ -1,0 +1,80 @@
+/**
+ * Client authentication (RFC 6749 §2.3.1; bb2-sandbox-facts.md §1.4, §1.7): BB2 apps are confidential
+ * clients; /token takes HTTP Basic or form-field credentials and refuses a wrong or missing secret,
+ * and /authorize refuses a client_secret in the URL.
+ */
+import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
+import { Secret } from '../../lib/oauth/secret.js';
+import { expect, requestAuthorize, requirement, severity, test } from '../../fixtures/index.js';
+
+const TAGS = ['@oauth', '@security'];
+
+test.describe('client authentication', () => {
+  test(
+    'HTTP Basic client credentials are accepted at /token',
+    { tag: TAGS, annotation: [requirement('RFC 6749 §2.3.1; BB2 §1.7 (Basic, SITE authorization.mdx)'), severity('critical')] },
+    async ({ freshAuthorization, oauthClient }) => {
+      const result = await oauthClient.exchangeCode(
+        { code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri },
+        { auth: 'basic' },
+      );
+      expect(result.status, result.bodyText).toBe(200);
+    },
+  );
+
+  test(
+    'client_id and client_secret as form fields are accepted at /token',
+    { tag: TAGS, annotation: [requirement('RFC 6749 §2.3.1; BB2 §1.7 (body client auth, Postman collection)'), severity('normal')] },
+    async ({ freshAuthorization, oauthClient }) => {
+      const result = await oauthClient.exchangeCode(
+        { code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri },
+        { auth: 'body' },
+      );
+      expect(result.status, result.bodyText).toBe(200);
+    },
+  );
+
+  test(
+    'a wrong client secret is refused with 401 invalid_client',
+    { tag: TAGS, annotation: [requirement('RFC 6749 §5.2 (invalid_client, 401 with Basic); BB2 §1.7'), severity('critical')] },
+    async ({ freshAuthorization, oauthClient, target }) => {
+      const result = await oauthClient.exchangeCode(
+        { code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri },
+        { auth: 'basic', credentials: { clientId: target.client.clientId, clientSecret: new Secret('wrong-secret-0000000000000000', 'wrong client secret') } },
+      );
+      expect(result.status).toBe(401);
+      expect(result.json).toEqual({ error: 'invalid_client' });
+    },
+  );
+
+  test(
+    'a token request with the client id but no secret is refused with 401 invalid_client',
+    { tag: TAGS, annotation: [requirement('RFC 6749 §3.2.1 (confidential clients MUST authenticate); BB2 §1.7 (confidential without secret → 401)'), severity('critical')] },
+    async ({ freshAuthorization, oauthClient, target }) => {
+      const result = await oauthClient.exchangeCode(
+        { code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri },
+        { auth: 'none', form: { client_id: target.client.clientId } },
+      );
+      expect(result.status).toBe(401);
+      expect(result.json).toEqual({ error: 'invalid_client' });
+    },
+  );
+
+  test(
+    'a client_secret in the authorize URL is refused with 400 "Illegal query parameter [client_secret] detected"',
+    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 4 (400 text/plain); RFC 6749 §2.3.1 (secret MUST NOT be in the URI)'), severity('critical')] },
+    async ({ request, target }) => {
+      // A stand-in value: the real secret must never travel in a URL, not even in a test.
+      const { url } = buildAuthorizeRequest({
+        endpoints: target.endpoints,
+        clientId: target.client.clientId,
+        redirectUri: target.client.redirectUri,
+        overrides: { client_secret: 'not-the-real-secret' },
+      });
+      const response = await requestAuthorize(request, url);
+      expect(response.status).toBe(400);
+      expect(response.contentType).toMatch(/^text\/plain\b/);
+      expect(response.bodyText).toBe('Illegal query parameter [client_secret] detected');
+    },
+  );
+});

@@ -1,0 +1,99 @@
+/**
+ * PKCE (RFC 7636), required by BB2 since 2025-12 (bb2-sandbox-facts.md §1.4, §1.7): the authorize
+ * request must carry an S256 challenge, and the token request the matching verifier.
+ */
+import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
+import { createDifferentVerifier } from '../../lib/oauth/pkce.js';
+import { expect, requestAuthorize, requirement, severity, test } from '../../fixtures/index.js';
+
+const TAGS = ['@oauth', '@security'];
+
+test.describe('PKCE at /authorize', () => {
+  test(
+    'an authorize request without code_challenge and code_challenge_method is refused with 400 before any login',
+    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 5 ("Missing Required Parameter(s): …"); RFC 7636 §4.4.1'), severity('critical')] },
+    async ({ request, target }) => {
+      const { url } = buildAuthorizeRequest({
+        endpoints: target.endpoints,
+        clientId: target.client.clientId,
+        redirectUri: target.client.redirectUri,
+        overrides: { code_challenge: null, code_challenge_method: null },
+      });
+      const response = await requestAuthorize(request, url);
+      expect(response.status).toBe(400);
+      expect(response.json).toEqual({ status_code: 400, message: 'Missing Required Parameter(s): code_challenge, code_challenge_method' });
+    },
+  );
+
+  test(
+    'an authorize request with a challenge but no method is refused with 400 naming code_challenge_method',
+    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 5 (only the missing parameters, in order)'), severity('normal')] },
+    async ({ request, target }) => {
+      const { url } = buildAuthorizeRequest({
+        endpoints: target.endpoints,
+        clientId: target.client.clientId,
+        redirectUri: target.client.redirectUri,
+        overrides: { code_challenge_method: null },
+      });
+      const response = await requestAuthorize(request, url);
+      expect(response.status).toBe(400);
+      expect(response.json).toEqual({ status_code: 400, message: 'Missing Required Parameter(s): code_challenge_method' });
+    },
+  );
+
+  test(
+    'code_challenge_method=plain is refused with 400 invalid_request',
+    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 5 ("code_challenge_method must be S256", since 2026-06); RFC 7636 §4.2'), severity('critical')] },
+    async ({ request, target }) => {
+      const plainVerifier = 'plain-verifier-that-is-also-the-challenge-000000000';
+      const { url } = buildAuthorizeRequest({
+        endpoints: target.endpoints,
+        clientId: target.client.clientId,
+        redirectUri: target.client.redirectUri,
+        overrides: { code_challenge: plainVerifier, code_challenge_method: 'plain' },
+      });
+      const response = await requestAuthorize(request, url);
+      expect(response.status).toBe(400);
+      expect(response.json).toEqual({ status_code: 400, error: 'invalid_request', error_description: 'code_challenge_method must be S256' });
+    },
+  );
+});
+
+test.describe('PKCE at /token', () => {
+  test(
+    'a wrong code_verifier is refused with 400 invalid_grant',
+    { tag: TAGS, annotation: [requirement('RFC 7636 §4.6 ("invalid_grant" if the values are not equal); BB2 §1.7'), severity('critical')] },
+    async ({ freshAuthorization, oauthClient }) => {
+      const result = await oauthClient.exchangeCode({
+        code: freshAuthorization.code,
+        codeVerifier: createDifferentVerifier(freshAuthorization.verifier),
+        redirectUri: freshAuthorization.redirectUri,
+      });
+      expect(result.status).toBe(400);
+      expect(result.json).toEqual({ error: 'invalid_grant' });
+    },
+  );
+
+  test(
+    'a missing code_verifier is refused with 400 invalid_request "Code verifier required."',
+    { tag: TAGS, annotation: [requirement('BB2 §1.7 (missing code_verifier → invalid_request); RFC 7636 §4.5'), severity('critical')] },
+    async ({ freshAuthorization, oauthClient }) => {
+      const result = await oauthClient.exchangeCode({ code: freshAuthorization.code, redirectUri: freshAuthorization.redirectUri });
+      expect(result.status).toBe(400);
+      expect(result.json).toEqual({ error: 'invalid_request', error_description: 'Code verifier required.' });
+    },
+  );
+
+  test(
+    'the matching code_verifier is accepted',
+    { tag: TAGS, annotation: [requirement('RFC 7636 §4.6; BB2 §1.7'), severity('critical')] },
+    async ({ freshAuthorization, oauthClient }) => {
+      const result = await oauthClient.exchangeCode({
+        code: freshAuthorization.code,
+        codeVerifier: freshAuthorization.verifier,
+        redirectUri: freshAuthorization.redirectUri,
+      });
+      expect(result.status, result.bodyText).toBe(200);
+    },
+  );
+});

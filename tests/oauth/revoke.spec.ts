@@ -1,0 +1,55 @@
+/**
+ * Revocation (bb2-sandbox-facts.md §1.8): BB2's own `/o/revoke/` (deletes the app/beneficiary grant)
+ * and RFC 7009's `/o/revoke_token/`. A revoked token then gets 401 from the FHIR API.
+ */
+import { expect, getJson, requirement, severity, test } from '../../fixtures/index.js';
+
+const TAGS = ['@oauth', '@security'];
+
+test.describe('revoke', () => {
+  test(
+    "BB2's /o/revoke/ answers 200 and the access token then gets 401 on FHIR",
+    { tag: TAGS, annotation: [requirement('BB2 §1.8 (POST /v1/o/revoke/: 200, grant and tokens gone), §4.6'), severity('critical')] },
+    async ({ issueTokens, oauthClient, request, target }) => {
+      const { tokens } = await issueTokens();
+      const coverage = `${target.endpoints.fhirBase}/Coverage/`;
+      expect((await getJson(request, coverage, tokens.accessToken)).status, 'before revoking').toBe(200);
+      const revoked = await oauthClient.revoke(tokens.accessToken);
+      expect(revoked.status, revoked.bodyText).toBe(200);
+      expect((await getJson(request, coverage, tokens.accessToken)).status, 'after revoking').toBe(401);
+    },
+  );
+
+  test(
+    "BB2's /o/revoke/ also ends the refresh token (the whole grant is deleted)",
+    { tag: TAGS, annotation: [requirement('BB2 §1.8 (deleting the DataAccessGrant revokes all access and refresh tokens), §1.7'), severity('normal')] },
+    async ({ issueTokens, oauthClient }) => {
+      const { tokens } = await issueTokens();
+      expect((await oauthClient.revoke(tokens.accessToken)).status).toBe(200);
+      const refresh = await oauthClient.refresh(tokens.refreshToken ?? 'missing-refresh-token');
+      expect(refresh.status).toBeGreaterThanOrEqual(400);
+      expect(refresh.status).toBeLessThan(500);
+    },
+  );
+
+  test(
+    'RFC 7009 /o/revoke_token/ answers 200 and the access token then gets 401 on FHIR',
+    { tag: TAGS, annotation: [requirement('RFC 7009 §2.2; BB2 §1.8 (POST /v1/o/revoke_token/), §4.6'), severity('critical')] },
+    async ({ issueTokens, oauthClient, request, target }) => {
+      const { tokens } = await issueTokens();
+      const coverage = `${target.endpoints.fhirBase}/Coverage/`;
+      const revoked = await oauthClient.revokeToken(tokens.accessToken, { tokenTypeHint: 'access_token' });
+      expect(revoked.status, revoked.bodyText).toBe(200);
+      expect((await getJson(request, coverage, tokens.accessToken)).status).toBe(401);
+    },
+  );
+
+  test(
+    'RFC 7009 /o/revoke_token/ answers 200 for a token it does not know',
+    { tag: TAGS, annotation: [requirement('RFC 7009 §2.2 (invalid tokens do not cause an error); BB2 §1.8'), severity('minor')] },
+    async ({ oauthClient }) => {
+      const revoked = await oauthClient.revokeToken('UnknownToken00000000000000000000');
+      expect(revoked.status).toBe(200);
+    },
+  );
+});

@@ -1,0 +1,69 @@
+/**
+ * `state` (RFC 6749 §4.1.1, §10.12), required by BB2 with at least 16 characters since 2025-12
+ * (bb2-sandbox-facts.md §1.4), and returned unchanged on the redirect (§1.5).
+ */
+import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
+import { expect, requestAuthorize, requirement, severity, test } from '../../fixtures/index.js';
+
+const TAGS = ['@oauth', '@security'];
+
+test.describe('state', () => {
+  test(
+    'an authorize request without state is refused with 400 before any login',
+    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 5 ("Missing Required Parameter(s): state")'), severity('critical')] },
+    async ({ request, target }) => {
+      const { url } = buildAuthorizeRequest({
+        endpoints: target.endpoints,
+        clientId: target.client.clientId,
+        redirectUri: target.client.redirectUri,
+        overrides: { state: null },
+      });
+      const response = await requestAuthorize(request, url);
+      expect(response.status).toBe(400);
+      expect(response.json).toEqual({ status_code: 400, message: 'Missing Required Parameter(s): state' });
+    },
+  );
+
+  test(
+    'a state of 15 characters is refused with 400',
+    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 5 ("State parameter should have a minimum of 16 characters")'), severity('critical')] },
+    async ({ request, target }) => {
+      const { url } = buildAuthorizeRequest({
+        endpoints: target.endpoints,
+        clientId: target.client.clientId,
+        redirectUri: target.client.redirectUri,
+        overrides: { state: 'a'.repeat(15) },
+      });
+      const response = await requestAuthorize(request, url);
+      expect(response.status).toBe(400);
+      expect(response.json).toEqual({ status_code: 400, message: 'State parameter should have a minimum of 16 characters' });
+    },
+  );
+
+  test(
+    'a state of exactly 16 characters is accepted: the request goes on to the Medicare login',
+    { tag: TAGS, annotation: [requirement('BB2 §1.4 (state ≥ 16), §1.5 step 1 (302 to /mymedicare/login)'), severity('normal')] },
+    async ({ request, target }) => {
+      const { url } = buildAuthorizeRequest({
+        endpoints: target.endpoints,
+        clientId: target.client.clientId,
+        redirectUri: target.client.redirectUri,
+        overrides: { state: 'b'.repeat(16) },
+      });
+      const response = await requestAuthorize(request, url);
+      expect(response.status, response.bodyText.slice(0, 200)).toBe(302);
+      expect(response.location).toContain('/mymedicare/login');
+    },
+  );
+
+  test(
+    'the state comes back unchanged on the redirect with the code',
+    { tag: TAGS, annotation: [requirement('RFC 6749 §4.1.2 (state exactly as received); BB2 §1.5 step 6'), severity('critical')] },
+    async ({ authorizeAsBeneficiary }) => {
+      const state = 'state-with.unreserved~chars_0123456789';
+      const authorization = await authorizeAsBeneficiary({ authorizeParams: { state } });
+      expect(authorization.kind).toBe('code');
+      expect(authorization.state).toBe(state);
+    },
+  );
+});

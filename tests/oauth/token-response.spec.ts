@@ -1,0 +1,138 @@
+/**
+ * The token response to an authorization-code exchange (bb2-sandbox-facts.md §1.7; RFC 6749 §5.1):
+ * its headers, its fields and their JSON types, and what BB2 adds (patient, access_grant_expiration).
+ * Bodies are checked in their redacted form (lib/oauth/secret.ts), so a failure never prints a token.
+ */
+import { embeddedOnlyReason, expect, requirement, severity, test } from '../../fixtures/index.js';
+
+const TAGS = ['@oauth'];
+/** `DATETIME_ISO_FORMAT = '%Y-%m-%dT%H:%M:%SZ'` (§1.7). */
+const GRANT_EXPIRATION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+test.describe('token response', () => {
+  test(
+    'is 200 JSON that must not be cached (Cache-Control: no-store, Pragma: no-cache)',
+    { tag: [...TAGS, '@security'], annotation: [requirement('RFC 6749 §5.1; BB2 §1.7 (success headers)'), severity('critical')] },
+    async ({ freshAuthorization, oauthClient }) => {
+      const result = await oauthClient.exchangeCode({
+        code: freshAuthorization.code,
+        codeVerifier: freshAuthorization.verifier,
+        redirectUri: freshAuthorization.redirectUri,
+      });
+      expect(result.status, result.bodyText).toBe(200);
+      expect(result.contentType).toMatch(/^application\/json\b/);
+      expect(result.headers['cache-control']).toMatch(/\bno-store\b/);
+      expect(result.headers.pragma).toMatch(/\bno-cache\b/);
+    },
+  );
+
+  test(
+    'has access_token, expires_in, token_type Bearer, scope, refresh_token, patient and access_grant_expiration with their JSON types, and no id_token',
+    { tag: TAGS, annotation: [requirement('RFC 6749 §5.1; BB2 §1.7 (body keys; no id_token)'), severity('critical')] },
+    async ({ freshAuthorization, oauthClient }) => {
+      const result = await oauthClient.exchangeCode({
+        code: freshAuthorization.code,
+        codeVerifier: freshAuthorization.verifier,
+        redirectUri: freshAuthorization.redirectUri,
+      });
+      expect(result.status, result.bodyText).toBe(200);
+      const body = result.json as Record<string, unknown>;
+      expect(body).toEqual({
+        access_token: expect.any(String),
+        expires_in: expect.any(Number),
+        token_type: 'Bearer',
+        scope: expect.any(String),
+        refresh_token: expect.any(String),
+        patient: expect.any(String),
+        access_grant_expiration: expect.any(String),
+      });
+      expect(Number.isInteger(body.expires_in) && (body.expires_in as number) > 0, `expires_in ${String(body.expires_in)} is a positive integer`).toBe(true);
+      expect(body).not.toHaveProperty('id_token');
+    },
+  );
+
+  test(
+    'expires_in is 3600 seconds (one hour)',
+    { tag: TAGS, annotation: [requirement('BB2 §1.7 (expires_in 3600 since 2026-05); embedded sandbox setting tokenLifetimeSeconds'), severity('normal')] },
+    async ({ target, freshAuthorization, oauthClient }) => {
+      test.skip(target.kind !== 'embedded', embeddedOnlyReason('The token lifetime (3600 s by default on the embedded sandbox)'));
+      const tokens = (
+        await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
+      ).tokens();
+      expect(tokens.expiresIn).toBe(3600);
+    },
+  );
+
+  test(
+    "patient is the beneficiary's FHIR id, the same as userinfo's patient and sub",
+    { tag: TAGS, annotation: [requirement('BB2 §1.7 (patient), §1.9 (userinfo sub and patient are the FHIR id)'), severity('critical')] },
+    async ({ freshAuthorization, oauthClient }) => {
+      const tokens = (
+        await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
+      ).tokens();
+      expect(tokens.patient).toMatch(/^-?\d+$/);
+      const userinfo = await oauthClient.userinfo(tokens.accessToken);
+      expect(userinfo.status, userinfo.bodyText).toBe(200);
+      expect(userinfo.json).toMatchObject({ patient: tokens.patient, sub: tokens.patient });
+    },
+  );
+
+  test(
+    'access_grant_expiration is a UTC timestamp',
+    { tag: TAGS, annotation: [requirement("BB2 §1.7 (DATETIME_ISO_FORMAT '%Y-%m-%dT%H:%M:%SZ'; \"\" for RESEARCH_STUDY apps)"), severity('normal')] },
+    async ({ target, freshAuthorization, oauthClient }) => {
+      const tokens = (
+        await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
+      ).tokens();
+      if (target.kind === 'external' && tokens.accessGrantExpiration === '') {
+        test.info().annotations.push({ type: 'note', description: 'access_grant_expiration is "": the app is a RESEARCH_STUDY app (§1.7)' });
+        return;
+      }
+      expect(tokens.accessGrantExpiration).toMatch(GRANT_EXPIRATION);
+    },
+  );
+
+  test(
+    'access_grant_expiration is 13 months after the consent',
+    { tag: TAGS, annotation: [requirement('BB2 §1.7 (THIRTEEN_MONTH apps: grant expiry = consent + 13 months), §1.5'), severity('normal')] },
+    async ({ target, freshAuthorization, oauthClient }) => {
+      test.skip(target.kind !== 'embedded', embeddedOnlyReason("The grant length (the app's data access type, 13 months for the embedded client)"));
+      const tokens = (
+        await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
+      ).tokens();
+      expect(tokens.accessGrantExpiration).toMatch(GRANT_EXPIRATION);
+      const expected = new Date(tokens.receivedAt);
+      expected.setUTCMonth(expected.getUTCMonth() + 13);
+      const days = Math.abs(Date.parse(tokens.accessGrantExpiration as string) - expected.getTime()) / 86_400_000;
+      expect(days, `${tokens.accessGrantExpiration} is within 2 days of ${expected.toISOString()}`).toBeLessThanOrEqual(2);
+    },
+  );
+
+  test(
+    'scope without a scope parameter holds the default scopes for Patient, Coverage, ExplanationOfBenefit, profile, openid and launch/patient',
+    { tag: TAGS, annotation: [requirement('BB2 §1.6 (no scope ⇒ every default scope; WS test authorize_get_v2_scopes)'), severity('critical')] },
+    async ({ freshAuthorization, oauthClient }) => {
+      const tokens = (
+        await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
+      ).tokens();
+      for (const scope of ['patient/Patient.rs', 'patient/Coverage.rs', 'patient/ExplanationOfBenefit.rs', 'profile', 'openid', 'launch/patient']) {
+        expect(tokens.scopes.has(scope), `scope "${scope}" in ${[...tokens.scopes].join(' ')}`).toBe(true);
+      }
+    },
+  );
+
+  test(
+    'scope is the set of scopes requested, whatever their order',
+    { tag: TAGS, annotation: [requirement('BB2 §1.6 (the scope string is built from a set: compare as sets); RFC 6749 §3.3'), severity('normal')] },
+    async ({ authorizeAsBeneficiary, oauthClient }) => {
+      const requested = ['patient/Coverage.read', 'openid', 'patient/ExplanationOfBenefit.read', 'profile', 'patient/Patient.read'];
+      const authorization = await authorizeAsBeneficiary({ scope: requested.join(' ') });
+      expect(authorization.kind).toBe('code');
+      if (authorization.kind !== 'code') return;
+      const tokens = (
+        await oauthClient.exchangeCode({ code: authorization.code, codeVerifier: authorization.verifier, redirectUri: authorization.redirectUri })
+      ).tokens();
+      expect(tokens.scopes).toEqual(new Set(requested));
+    },
+  );
+});
