@@ -8,7 +8,8 @@
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import Provider, { type Configuration, type InteractionResults, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration, InteractionResults, KoaContextWithOIDC } from 'oidc-provider';
+import { Provider } from './oidc-provider.js';
 import type { SandboxContext } from '../context.js';
 import { findUserByUsername } from '../data/users.js';
 import type { RegisteredClient } from './clients.js';
