@@ -1,0 +1,91 @@
+/**
+ * The FHIR API takes a token only as `Authorization: Bearer …` (bb2-sandbox-facts.md §4.5, §4.6;
+ * RFC 6750): no token, a token it never issued and an expired token are 401 with a Bearer challenge
+ * and DRF's detail; an `access_token` query parameter is refused with 400 even beside a valid header.
+ */
+import { embeddedOnlyReason } from '../../fixtures/target.js';
+import { expect, requirement, severity, test, type HttpResult } from '../../fixtures/fhir.js';
+
+const TAGS = ['@fhir', '@security'];
+const NOT_AUTHENTICATED = { detail: 'Authentication credentials were not provided.' };
+/** A token-shaped value the server never issued. */
+const UNKNOWN_TOKEN = 'NotAnIssuedToken0000000000000';
+
+function expectBearerChallenge(response: HttpResult, what: string): void {
+  expect(response.status, `${what}: ${response.bodyText.slice(0, 200)}`).toBe(401);
+  expect(response.headers['www-authenticate'], `${what}: WWW-Authenticate`).toMatch(/^Bearer(\s|$)/i);
+  expect(response.json, `${what}: body`).toEqual(NOT_AUTHENTICATED);
+}
+
+test.describe('FHIR authentication', () => {
+  test(
+    'a request without a token is 401 with a Bearer challenge, for Patient, Coverage and ExplanationOfBenefit',
+    { tag: TAGS, annotation: [requirement('BB2 §4.6 (no token → 401 + WWW-Authenticate: Bearer realm="api"); RFC 6750 §3'), severity('blocker')] },
+    async ({ fhirAs, beneficiaryToken }) => {
+      const anonymous = fhirAs(null);
+      expectBearerChallenge(await anonymous.read('Patient', beneficiaryToken.patient), 'Patient read');
+      expectBearerChallenge(await anonymous.search('Coverage'), 'Coverage search');
+      expectBearerChallenge(await anonymous.search('ExplanationOfBenefit'), 'ExplanationOfBenefit search');
+    },
+  );
+
+  test(
+    'a token the server never issued is 401 with a Bearer challenge',
+    { tag: TAGS, annotation: [requirement('BB2 §4.6 (unknown token → 401); RFC 6750 §3.1 (invalid_token)'), severity('critical')] },
+    async ({ fhirAs }) => {
+      const unknown = fhirAs(UNKNOWN_TOKEN);
+      expectBearerChallenge(await unknown.search('Patient'), 'Patient search');
+      expectBearerChallenge(await unknown.search('ExplanationOfBenefit'), 'ExplanationOfBenefit search');
+    },
+  );
+
+  test(
+    'the challenge for a token the server never issued says error="invalid_token"',
+    { tag: TAGS, annotation: [requirement('RFC 6750 §3.1 (invalid_token); BB2 §4.6 (DOT challenge, inferred)'), severity('minor')] },
+    async ({ fhirAs }) => {
+      const response = await fhirAs(UNKNOWN_TOKEN).search('Coverage');
+      expect(response.status).toBe(401);
+      expect(response.headers['www-authenticate']).toMatch(/\berror="invalid_token"/);
+    },
+  );
+
+  test(
+    'an Authorization header of another scheme is 401',
+    { tag: TAGS, annotation: [requirement('BB2 §4.5 (only Authorization: Bearer); RFC 6750 §2.1'), severity('normal')] },
+    async ({ fhirAs, beneficiaryToken }) => {
+      const basic = `Basic ${Buffer.from(`${beneficiaryToken.username}:x`).toString('base64')}`;
+      const response = await fhirAs(null).search('Coverage', {}, { headers: { Authorization: basic } });
+      expectBearerChallenge(response, 'Coverage search with Basic');
+    },
+  );
+
+  test(
+    'an expired token is 401 with a Bearer challenge saying error="invalid_token"',
+    { tag: TAGS, annotation: [requirement('BB2 §4.6 (expired token → 401, "The access token has expired."); RFC 6750 §3.1'), severity('critical')] },
+    async ({ target, privateSandbox }) => {
+      test.skip(target.kind !== 'embedded', embeddedOnlyReason('a token lifetime of seconds'));
+      const lifetimeSeconds = 2;
+      const sandbox = await privateSandbox({ tokenLifetimeSeconds: lifetimeSeconds });
+      const tokens = await sandbox.issueTokens('BBUser00001');
+      const fhir = sandbox.fhir(tokens.accessToken);
+      expect((await fhir.search('Coverage')).status, 'while the token is fresh').toBe(200);
+      await expect
+        .poll(async () => (await fhir.search('Coverage')).status, { message: 'the token expires', timeout: (lifetimeSeconds + 3) * 1000, intervals: [250] })
+        .toBe(401);
+      const response = await fhir.search('Coverage');
+      expectBearerChallenge(response, 'Coverage search with an expired token');
+      expect(response.headers['www-authenticate']).toMatch(/\berror="invalid_token"/);
+    },
+  );
+
+  test(
+    'an access_token query parameter is refused with 400, even beside a valid Authorization header',
+    { tag: TAGS, annotation: [requirement('BB2 §4.3 (access_token in the query → 400); RFC 6750 §2.3 (SHOULD NOT)'), severity('critical')] },
+    async ({ fhir }) => {
+      // A stand-in value: the real token must never travel in a URL, not even in a test.
+      const response = await fhir.search('Coverage', { access_token: 'stand-in-not-a-real-token' });
+      expect(response.status, response.bodyText.slice(0, 300)).toBe(400);
+      expect(response.json).toEqual({ detail: 'Using the access token in the query parameters is not supported. Use the Authorization header instead' });
+    },
+  );
+});

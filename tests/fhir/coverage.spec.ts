@@ -1,0 +1,54 @@
+/**
+ * Coverage search and read (bb2-sandbox-facts.md §3, §4.3, §4.4): the token's beneficiary has exactly
+ * one Coverage per part, part-a to part-d, with ids `part-x-{patient}` and beneficiary
+ * `Patient/{patient}`; each reads back by its id.
+ */
+import { bundleResources, COVERAGE_PARTS, referenceOf, resourceId } from '../../lib/fhir/bundle.js';
+import { formatViolations } from '../../lib/validation/format.js';
+import { walkSearch } from '../../lib/fhir/paging.js';
+import { expect, requirement, severity, test } from '../../fixtures/fhir.js';
+
+const TAGS = ['@fhir'];
+
+test.describe('Coverage', () => {
+  test(
+    "search gives exactly part-a, part-b, part-c and part-d of the token's beneficiary",
+    { tag: TAGS, annotation: [requirement('BB2 §3 (Coverage id = part-x-{bene id}), §4.4 (one resource per part)'), severity('blocker')] },
+    async ({ fhir, beneficiaryToken }) => {
+      const response = await fhir.search('Coverage');
+      expect(response.status, response.bodyText.slice(0, 300)).toBe(200);
+      const coverages = bundleResources(response.json);
+      expect(coverages.map(resourceId).sort()).toEqual(COVERAGE_PARTS.map((part) => `${part}-${beneficiaryToken.patient}`));
+      expect(coverages.map((coverage) => referenceOf(coverage, 'beneficiary'))).toEqual(coverages.map(() => `Patient/${beneficiaryToken.patient}`));
+    },
+  );
+
+  test(
+    "search is one valid STU3 page with total 4, links per BB2's paging, following BB2's rules",
+    { tag: TAGS, annotation: [requirement('BB2 §4.4 (total, links), §3; FHIR STU3 Bundle (schema)'), severity('critical')] },
+    async ({ fhir, beneficiaryToken }) => {
+      const walk = await walkSearch(fhir, 'Coverage', {}, { bb2: { patientId: beneficiaryToken.patient, synthetic: true } });
+      expect(walk.stopped).toBeUndefined();
+      expect(walk.total, 'Bundle.total').toBe(COVERAGE_PARTS.length);
+      expect(walk.pages).toHaveLength(1);
+      expect(walk.pagingProblems).toEqual([]);
+      expect(formatViolations(walk.violations)).toBe('no violations');
+    },
+  );
+
+  test(
+    'each Coverage of the search reads back by its id as a valid STU3 Coverage of the same beneficiary',
+    { tag: TAGS, annotation: [requirement('BB2 §4.1 (Coverage/{id}), §3; FHIR STU3 Coverage (schema)'), severity('critical')] },
+    async ({ fhir, beneficiaryToken }) => {
+      for (const part of COVERAGE_PARTS) {
+        const id = `${part}-${beneficiaryToken.patient}`;
+        const response = await fhir.read('Coverage', id);
+        expect(response.status, `Coverage/${id}: ${response.bodyText.slice(0, 300)}`).toBe(200);
+        expect(response.json).toBeValidStu3('Coverage');
+        expect(response.json).toFollowBb2Rules({ patientId: beneficiaryToken.patient, synthetic: true });
+        expect(resourceId(response.json), `Coverage/${id}`).toBe(id);
+        expect(referenceOf(response.json, 'beneficiary'), `Coverage/${id} beneficiary`).toBe(`Patient/${beneficiaryToken.patient}`);
+      }
+    },
+  );
+});

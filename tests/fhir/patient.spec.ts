@@ -1,0 +1,66 @@
+/**
+ * Patient read and search (bb2-sandbox-facts.md §4.1, §4.3, §3): a beneficiary's token reads exactly
+ * their own Patient, valid STU3 and shaped by BB2 (synthetic bene id, BB2's identifier systems, an
+ * address trimmed to state and postal code); a search is a Bundle of that one Patient; `_id` of anyone
+ * else is 404 before BB2 asks BFD.
+ */
+import { bundleResources, bundleTotal, resourceId } from '../../lib/fhir/bundle.js';
+import { expect, requirement, severity, test } from '../../fixtures/fhir.js';
+
+const TAGS = ['@fhir'];
+
+test.describe('Patient', () => {
+  test(
+    "read of the token's own patient is a valid STU3 Patient with that id",
+    { tag: TAGS, annotation: [requirement('BB2 §4.1 (Patient/{id}); FHIR STU3 Patient (schema)'), severity('blocker')] },
+    async ({ fhir, beneficiaryToken }) => {
+      const response = await fhir.read('Patient', beneficiaryToken.patient);
+      expect(response.status, response.bodyText.slice(0, 300)).toBe(200);
+      expect(response.json).toBeValidStu3('Patient');
+      expect(resourceId(response.json)).toBe(beneficiaryToken.patient);
+    },
+  );
+
+  test(
+    "read follows BB2's rules: synthetic bene id, identifier systems, address trimmed to state and postal code",
+    { tag: TAGS, annotation: [requirement('BB2 §3 (ids, identifier systems, includeAddressFields: False)'), severity('critical')] },
+    async ({ fhir, beneficiaryToken }) => {
+      const response = await fhir.read('Patient', beneficiaryToken.patient);
+      expect(response.status).toBe(200);
+      expect(response.json).toFollowBb2Rules({ patientId: beneficiaryToken.patient, synthetic: true });
+    },
+  );
+
+  test(
+    'search without parameters is a searchset Bundle of exactly the own Patient, valid STU3 and following BB2 rules',
+    { tag: TAGS, annotation: [requirement('BB2 §4.3 (no _id → _id={own id}), §4.4 (total); FHIR STU3 Bundle'), severity('critical')] },
+    async ({ fhir, beneficiaryToken }) => {
+      const response = await fhir.search('Patient');
+      expect(response.status, response.bodyText.slice(0, 300)).toBe(200);
+      expect(response.json).toBeValidStu3('Bundle');
+      expect(response.json).toFollowBb2Rules({ patientId: beneficiaryToken.patient, synthetic: true });
+      expect(bundleTotal(response.json), 'Bundle.total').toBe(1);
+      expect(bundleResources(response.json).map((resource) => `${resource.resourceType}/${String(resource.id)}`)).toEqual([`Patient/${beneficiaryToken.patient}`]);
+    },
+  );
+
+  test(
+    'search with _id of the own patient gives that one Patient',
+    { tag: TAGS, annotation: [requirement('BB2 §4.3 (Patient search keeps _id)'), severity('normal')] },
+    async ({ fhir, beneficiaryToken }) => {
+      const response = await fhir.search('Patient', { _id: beneficiaryToken.patient });
+      expect(response.status, response.bodyText.slice(0, 300)).toBe(200);
+      expect(bundleResources(response.json).map(resourceId)).toEqual([beneficiaryToken.patient]);
+    },
+  );
+
+  test(
+    'search with _id of another patient is 404 "Not found."',
+    { tag: [...TAGS, '@security'], annotation: [requirement('BB2 §4.3 (_id ≠ own id → 404 before BFD), §4.6'), severity('critical')] },
+    async ({ fhir, claimsBeneficiary }) => {
+      const response = await fhir.search('Patient', { _id: claimsBeneficiary.patient });
+      expect(response.status).toBe(404);
+      expect(response.json).toEqual({ detail: 'Not found.' });
+    },
+  );
+});

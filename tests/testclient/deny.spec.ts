@@ -1,0 +1,22 @@
+/**
+ * The test client's deny path (bb2-sandbox-facts.md §5, §6.1 test_auth_deny_fhir_calls): Cancel on
+ * BB2's consent screen brings the beneficiary back to the test client's home, without a token, with
+ * "Get a Sample Authorization Token" offered again.
+ */
+import { expect, requirement, severity, test } from '../../fixtures/fhir.js';
+import { logInAndDecide, TestClientAuthorizeLink, TestClientHome } from './testclient-pages.js';
+
+test(
+  'Cancel on the consent screen returns to the test client home with "Get a Sample Authorization Token" and no token',
+  { tag: ['@testclient'], annotation: [requirement('BB2 §5 (callback with ?error drops the token, 301 home); §6.1 test_auth_deny_fhir_calls'), severity('critical')] },
+  async ({ page, target, spareUser }) => {
+    const home = new TestClientHome(page, target.baseUrl);
+    await home.goto();
+    await home.getTokenLink.click();
+    await new TestClientAuthorizeLink(page).authorizeButton.click();
+    await logInAndDecide(page, spareUser(), 'cancel');
+    await expect(home.getTokenLink).toBeVisible();
+    expect(new URL(page.url()).pathname).toBe('/testclient/');
+    await expect(home.successMessage).toHaveCount(0);
+  },
+);
