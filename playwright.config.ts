@@ -7,12 +7,34 @@
  * worker; the workers find the embedded sandbox's port in BB2_PORT, which the webServer's `wait`
  * pattern puts into the environment before they start.
  */
-import { defineConfig } from '@playwright/test';
+import path from 'node:path';
+import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { BrowserNotFoundError, chromiumLaunchOptions } from './lib/browser.js';
-import { loadSuiteConfigOrExit } from './lib/config.js';
+import { loadSuiteConfigOrExit, REPO_ROOT } from './lib/config.js';
 import { sandboxCommandOrExit } from './sandbox/src/faults/webserver.js';
 
 const suite = loadSuiteConfigOrExit();
+
+/** Where every report and artefact of a run goes; the redaction test points it at a temporary folder. */
+const reportsDir = path.resolve(process.env.BB2_REPORTS_DIR ?? path.join(REPO_ROOT, 'reports'));
+
+/**
+ * Reporters, in this order on purpose: Playwright calls them one after the other with the same result
+ * objects, so the redacting reporter, first, removes secrets before any other reporter sees them, and the
+ * Allure context reporter adds epic/feature/story/severity labels before allure-playwright reads them.
+ * `--reporter` on the command line (e.g. selftest's json) replaces this list.
+ */
+const reporters: ReporterDescription[] = [
+  [path.join(REPO_ROOT, 'lib/reporting/redacting-reporter.ts'), { sweepDirs: [path.join(reportsDir, 'allure-results')] }],
+  [path.join(REPO_ROOT, 'lib/reporting/allure-context-reporter.ts'), { resultsDir: path.join(reportsDir, 'allure-results') }],
+  ['list'],
+  ['html', { outputFolder: path.join(reportsDir, 'html'), open: 'never' }],
+  ['junit', { outputFile: path.join(reportsDir, 'junit.xml') }],
+  // Only the steps the suite names (detail: false), not every click and fill Playwright records.
+  ['allure-playwright', { resultsDir: path.join(reportsDir, 'allure-results'), detail: false, suiteTitle: false }],
+  // Sharded CI runs (nightly.yml) add a blob report, merged afterwards by `playwright merge-reports`.
+  ...(process.env.BB2_BLOB_REPORT ? [['blob', { outputDir: path.join(reportsDir, 'blob') }] as ReporterDescription] : []),
+];
 // `npm run selftest` sets BB2_SELFTEST_FAULT to start the embedded sandbox with one fault mode; checked here.
 const sandboxCommand = sandboxCommandOrExit(suite.target.kind);
 
@@ -30,7 +52,9 @@ function launchOptionsOrExit() {
 
 export default defineConfig({
   testDir: './tests',
-  outputDir: './test-results',
+  outputDir: path.join(reportsDir, 'test-results'),
+  // Probes the target once (fails the run with "target unavailable: …" if it is down) and records the environment.
+  globalSetup: path.join(REPO_ROOT, 'lib/reporting/global-setup.ts'),
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   // Two cores here and on CI; each worker drives its own Chromium and logs in its own beneficiary.
@@ -39,16 +63,18 @@ export default defineConfig({
   // A test may authorize in the browser a few times (login + consent each), each step bounded below.
   timeout: Math.max(60_000, 4 * suite.timeouts.navigationMs),
   expect: { timeout: suite.timeouts.requestMs },
-  reporter: [['list']],
+  reporter: reporters,
   use: {
     browserName: 'chromium',
     launchOptions: launchOptionsOrExit(),
     headless: true,
     actionTimeout: suite.timeouts.requestMs,
     navigationTimeout: suite.timeouts.navigationMs,
-    // Traces and videos record typed values and request bodies (passwords, codes, tokens) as they
-    // are; they stay off until artefact redaction exists (a later issue). Screenshots show masked
-    // password fields only.
+    // Traces stay off: a trace zip holds every request and response body, DOM snapshots and typed text
+    // (tokens, codes, passwords) in resources named by their content hash, which the redacting reporter
+    // would have to rewrite consistently. The report carries what a trace would add for these checks:
+    // each request and response (redacted), a curl command, the steps, and the screenshot at failure.
+    // Screenshots show masked password fields only.
     trace: 'off',
     video: 'off',
     screenshot: 'only-on-failure',

@@ -12,6 +12,7 @@
  *   BB2_USERS                  synthetic users: "BBUser00001,BBUser00002", "BBUser00000-BBUser00099" or both mixed
  *   BB2_TIMEOUT_MS             one HTTP request or browser action
  *   BB2_NAVIGATION_TIMEOUT_MS  one page navigation
+ *   BB2_RETRIES                retries of an idempotent request answered 429 or 5xx, or not answered (0 to 10)
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -31,6 +32,7 @@ export const DEFAULTS = {
   users: 'BBUser00000-BBUser00099',
   timeoutMs: 15_000,
   navigationTimeoutMs: 30_000,
+  retries: 2,
 } as const;
 
 /** Variables whose values must never be printed, not even in an error about them. */
@@ -57,6 +59,8 @@ export interface SuiteConfig {
   readonly apiVersion: 'v1';
   /** Usernames in the order given, without duplicates. */
   readonly users: readonly string[];
+  /** How often an idempotent request answered 429 or 5xx (or not at all) is sent again (lib/reporting/recorded-request.ts). */
+  readonly retries: number;
   readonly timeouts: {
     /** One HTTP request or browser action. */
     readonly requestMs: number;
@@ -109,6 +113,12 @@ const timeoutSchema = z
   .regex(/^\d+$/, 'must be a whole number of milliseconds')
   .transform(Number)
   .pipe(z.number().int().min(1_000, 'must be at least 1000 ms').max(600_000, 'must be at most 600000 ms (10 minutes)'));
+
+const retriesSchema = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number of retries')
+  .transform(Number)
+  .pipe(z.number().int().max(10, 'must be at most 10'));
 
 const apiVersionSchema = z.string().superRefine((text, ctx) => {
   if (text === 'v2') {
@@ -172,6 +182,7 @@ export function parseSuiteConfig(env: Env): SuiteConfig {
   const users = check('BB2_USERS', usersSchema, DEFAULTS.users);
   const requestMs = check('BB2_TIMEOUT_MS', timeoutSchema, String(DEFAULTS.timeoutMs));
   const navigationMs = check('BB2_NAVIGATION_TIMEOUT_MS', timeoutSchema, String(DEFAULTS.navigationTimeoutMs));
+  const retries = check('BB2_RETRIES', retriesSchema, String(DEFAULTS.retries));
 
   const embedded = valueOf(env, 'BB2_BASE_URL') === undefined;
   if (embedded) {
@@ -217,6 +228,7 @@ export function parseSuiteConfig(env: Env): SuiteConfig {
     },
     apiVersion: 'v1',
     users: users as string[],
+    retries: retries as number,
     timeouts: { requestMs: requestMs as number, navigationMs: navigationMs as number },
   };
 }

@@ -11,6 +11,28 @@ import { inspect } from 'node:util';
 
 export const REDACTED = '[redacted]';
 
+/** Called with every Secret's value as it is created (the report redactor learns values this way). */
+export type SecretListener = (value: string, label: string) => void;
+
+/** Value → label of the first Secret created with it. */
+const createdValues = new Map<string, string>();
+const listeners = new Set<SecretListener>();
+
+/**
+ * Subscribes to secrets created from now on, and replays those created so far (so a listener installed
+ * late still learns the client secret read at start-up). Returns the unsubscribe function.
+ */
+export function onSecretCreated(listener: SecretListener): () => void {
+  listeners.add(listener);
+  for (const [value, label] of createdValues) listener(value, label);
+  return () => listeners.delete(listener);
+}
+
+/** Every distinct secret value created in this process so far. */
+export function createdSecretValues(): readonly string[] {
+  return [...createdValues.keys()];
+}
+
 export class Secret {
   readonly #value: string;
   /** What the value is ("access token"), for messages; never the value. */
@@ -19,6 +41,10 @@ export class Secret {
   constructor(value: string, label = 'secret') {
     this.#value = value;
     this.label = label;
+    if (!createdValues.has(value)) {
+      createdValues.set(value, label);
+      for (const listener of listeners) listener(value, label);
+    }
   }
 
   /** The real value. Call it only where the value goes over the wire (a header, a form field, a URL). */

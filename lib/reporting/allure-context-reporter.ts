@@ -1,0 +1,81 @@
+/**
+ * A Playwright reporter placed before allure-playwright (after the redacting reporter). It gives
+ * allure-playwright what the specs declare once, instead of Allure calls in every spec:
+ *
+ *   epic      the spec's area tag (@discovery, @oauth, @fhir, @testclient)
+ *   feature   the spec's describe block (else its file name)
+ *   story     the requirement annotation (what the check verifies: "RFC 7636 §4.6; BB2 §1.7")
+ *   severity  the severity annotation
+ *
+ * by adding `allure.label.*` annotations to each test before allure-playwright reads them (at
+ * onTestBegin, in list order: see redacting-reporter.ts). It also starts each run with an empty
+ * allure-results directory, and writes the run's environment (gathered by lib/reporting/global-setup.ts
+ * into the config's metadata, which blob reports carry to `merge-reports`) as environment.properties,
+ * which the Allure report shows as the run's environment.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FullConfig, Reporter, Suite, TestCase } from '@playwright/test/reporter';
+import { ENVIRONMENT_METADATA_KEY, environmentProperties, type RunEnvironment } from './environment.js';
+
+export const AREA_EPICS: Readonly<Record<string, string>> = {
+  '@discovery': 'Discovery documents',
+  '@oauth': 'OAuth 2.0 authorization',
+  '@fhir': 'FHIR API (v1, STU3)',
+  '@testclient': 'BB2 test client',
+};
+
+export interface AllureContextReporterOptions {
+  /** allure-playwright's resultsDir; emptied at the start of a run. */
+  readonly resultsDir: string;
+}
+
+/** The allure.label.* annotations for a test, from its tags, describe block and annotations. */
+export function allureLabelAnnotations(test: Pick<TestCase, 'tags' | 'annotations' | 'parent' | 'location'>): Array<{ type: string; description: string }> {
+  const labels: Array<{ type: string; description: string }> = [];
+  const epic = test.tags.map((tag) => AREA_EPICS[tag]).find((name) => name !== undefined);
+  if (epic !== undefined) labels.push({ type: 'allure.label.epic', description: epic });
+  const describe = test.parent.title;
+  const feature = describe !== '' && test.parent.type === 'describe' ? describe : path.basename(test.location.file).replace(/\.spec\.ts$/, '');
+  labels.push({ type: 'allure.label.feature', description: feature });
+  for (const annotation of test.annotations) {
+    if (annotation.type === 'requirement' && annotation.description) labels.push({ type: 'allure.label.story', description: annotation.description });
+    if (annotation.type === 'severity' && annotation.description) labels.push({ type: 'allure.label.severity', description: annotation.description });
+  }
+  return labels;
+}
+
+export default class AllureContextReporter implements Reporter {
+  readonly #resultsDir: string;
+  #config: FullConfig | undefined;
+
+  constructor(options: AllureContextReporterOptions) {
+    this.#resultsDir = path.resolve(options.resultsDir);
+    // Results of an earlier run would mix into this run's report.
+    rmSync(this.#resultsDir, { recursive: true, force: true });
+    mkdirSync(this.#resultsDir, { recursive: true });
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onBegin(config: FullConfig, _suite: Suite): void {
+    this.#config = config;
+  }
+
+  onTestBegin(test: TestCase): void {
+    if (test.annotations.some((annotation) => annotation.type.startsWith('allure.label.'))) return; // a retry
+    const labels = allureLabelAnnotations(test);
+    // Severity moves to its Allure label (allure-playwright would otherwise show it as a step).
+    const kept = test.annotations.filter((annotation) => annotation.type !== 'severity');
+    test.annotations.splice(0, test.annotations.length, ...kept, ...labels);
+  }
+
+  onEnd(): void {
+    const environment = this.#config?.metadata[ENVIRONMENT_METADATA_KEY] as RunEnvironment | undefined;
+    if (environment === undefined) return;
+    mkdirSync(this.#resultsDir, { recursive: true });
+    writeFileSync(path.join(this.#resultsDir, 'environment.properties'), environmentProperties(environment));
+  }
+}
