@@ -25,6 +25,22 @@ test.describe('state', () => {
   );
 
   test(
+    'a POST /authorize/ without state in its body is refused with 401 before any login',
+    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 6 (POST without state → 401 "State required in POST body."); §0 2025-08 authorize-post'), severity('critical')] },
+    async ({ request, target }) => {
+      const { url } = buildAuthorizeRequest({
+        endpoints: target.endpoints,
+        clientId: target.client.clientId,
+        redirectUri: target.client.redirectUri,
+        overrides: { state: null },
+      });
+      const response = await requestAuthorize(request, url, 'POST');
+      expect(response.status, response.bodyText.slice(0, 200)).toBe(401);
+      expect(response.json).toEqual({ status_code: 401, message: 'State required in POST body.' });
+    },
+  );
+
+  test(
     'a state of 15 characters is refused with 400',
     { tag: TAGS, annotation: [requirement('BB2 §1.4 step 5 ("State parameter should have a minimum of 16 characters")'), severity('critical')] },
     async ({ request, target }) => {
