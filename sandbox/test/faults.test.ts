@@ -1,0 +1,291 @@
+/**
+ * The self-test's fault modes: the catalog is well formed (one existing seam each, a real change), the
+ * faulty entry point refuses unknown ids, and a few representative faults visibly change what the
+ * sandbox serves while the default sandbox stays clean.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { checkBb2Rules } from '../../lib/validation/bb2-rules.js';
+import { validateStu3 } from '../../lib/validation/stu3.js';
+import { defaultFhirBehaviour } from '../src/fhir/behaviour.js';
+import { defaultOAuthBehaviour } from '../src/oauth/behaviour.js';
+import { AREA_TAGS, FAULT_AREAS, FAULT_IDS, FAULT_MODES, faultModeOrThrow, UnknownFaultError, type FaultMode } from '../src/faults/catalog.js';
+import { FaultUsageError, parseFaultServeArguments } from '../src/faults/options.js';
+import { FaultSelectionError, NORMAL_SANDBOX_COMMAND, sandboxCommand, withActiveFault } from '../src/faults/webserver.js';
+import { startSandbox, type RunningSandbox } from '../src/server.js';
+import { obtainToken, type ClientCredentials, type TokenResponse } from './fhir-beneficiary-flow.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+describe('fault catalog', () => {
+  it('has at least 30 modes with unique kebab-case ids, a known area, a description and a requirement', () => {
+    assert.ok(FAULT_MODES.length >= 30, `only ${FAULT_MODES.length} fault modes`);
+    assert.equal(new Set(FAULT_IDS).size, FAULT_IDS.length, 'duplicate fault ids');
+    for (const mode of FAULT_MODES) {
+      assert.match(mode.id, /^[a-z0-9]+(-[a-z0-9]+)+$/, mode.id);
+      assert.ok((FAULT_AREAS as readonly string[]).includes(mode.area), `${mode.id}: area ${mode.area}`);
+      assert.ok(mode.description.trim().length > 20, `${mode.id}: description`);
+      assert.match(mode.requirement, /§|RFC|FHIR/, `${mode.id}: requirement names no rule`);
+      if (mode.undetectable !== undefined) assert.ok(mode.undetectable.trim().length > 0, `${mode.id}: empty undetectable reason`);
+    }
+  });
+
+  it('covers every area, and each area maps to Playwright tags', () => {
+    for (const area of FAULT_AREAS) {
+      assert.ok(FAULT_MODES.some((mode) => mode.area === area), `no fault in ${area}`);
+      const tags = AREA_TAGS[area];
+      assert.ok(tags === 'any' || tags.length > 0, area);
+    }
+  });
+
+  it('replaces exactly one existing seam per mode, with something other than the default', () => {
+    const seams = (mode: FaultMode) => [
+      ...Object.entries(mode.overrides.oauth ?? {}).map(([name, value]) => ({ part: 'oauth' as const, name, value })),
+      ...Object.entries(mode.overrides.fhir ?? {}).map(([name, value]) => ({ part: 'fhir' as const, name, value })),
+    ];
+    for (const mode of FAULT_MODES) {
+      const replaced = seams(mode);
+      assert.equal(replaced.length, 1, `${mode.id} replaces ${replaced.map((seam) => seam.name).join(', ') || 'nothing'}`);
+      const [seam] = replaced as [(typeof replaced)[number]];
+      const defaults: Record<string, unknown> = seam.part === 'oauth' ? { ...defaultOAuthBehaviour } : { ...defaultFhirBehaviour };
+      assert.ok(seam.name in defaults, `${mode.id}: ${seam.part}.${seam.name} is not a seam`);
+      assert.equal(typeof seam.value, typeof defaults[seam.name], `${mode.id}: ${seam.name} has the wrong kind`);
+      assert.notEqual(seam.value, defaults[seam.name], `${mode.id}: ${seam.name} is the default`);
+    }
+  });
+
+  it('has a fault for each deviation the self-test must cover', () => {
+    // The deviations named in the self-test's brief, each mapped to the fault that implements it.
+    const required = [
+      'pkce-challenge-not-required', 'pkce-verifier-not-checked', 'state-not-returned', 'code-reusable',
+      'token-redirect-uri-not-checked', 'refresh-token-not-rotated', 'rotated-access-token-still-valid', 'expired-access-token-accepted',
+      'token-response-missing-patient', 'token-response-cacheable', 'ownership-not-enforced', 'patient-read-without-patient-scope',
+      'fhir-without-token-serves-sample', 'patient-search-other-id-not-refused', 'eob-careteam-provider-missing', 'eob-money-as-string',
+      'patient-birthdate-us-format', 'coverage-resource-type-lowercase', 'eob-r4-element', 'patient-gender-rif-code',
+      'coverage-beneficiary-unsigned', 'eob-id-underscore', 'patient-bene-id-system-changed', 'bundle-total-page-size',
+      'next-link-missing', 'next-link-points-back', 'next-link-overlaps', 'count-ignored', 'type-filter-ignored',
+      'fhir-content-type-html', 'coverage-part-d-server-error', 'authorize-errors-html',
+    ];
+    for (const id of required) assert.ok(FAULT_IDS.includes(id), id);
+  });
+
+  it('faultModeOrThrow names every valid id for an unknown one', () => {
+    assert.equal(faultModeOrThrow('code-reusable').area, 'oauth');
+    assert.throws(() => faultModeOrThrow('no-such-fault'), (error: unknown) => {
+      assert.ok(error instanceof UnknownFaultError);
+      assert.match(error.message, /unknown fault mode "no-such-fault"/);
+      for (const id of FAULT_IDS) assert.ok(error.message.includes(id), id);
+      return true;
+    });
+  });
+});
+
+describe('faulty sandbox entry point and webServer command', () => {
+  it('serve.ts exits 2 on an unknown fault id, listing the valid ids', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'sandbox/src/faults/serve.ts', '--fault', 'no-such-fault', '--port', '0'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /unknown fault mode "no-such-fault"\. Valid fault modes: .*code-reusable/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(result.stdout, '', 'nothing listens, nothing is announced');
+  });
+
+  it('reads the fault from --fault or BB2_SELFTEST_FAULT and refuses a missing one', () => {
+    const fromFlag = parseFaultServeArguments(['--fault', 'count-ignored', '--port', '0'], {});
+    assert.ok(typeof fromFlag === 'object');
+    assert.equal(fromFlag.mode.id, 'count-ignored');
+    assert.deepEqual(fromFlag.settings, { port: 0 });
+    const fromEnv = parseFaultServeArguments([], { BB2_SELFTEST_FAULT: 'next-link-missing' });
+    assert.ok(typeof fromEnv === 'object');
+    assert.equal(fromEnv.mode.id, 'next-link-missing');
+    assert.throws(() => parseFaultServeArguments([], {}), FaultUsageError);
+    assert.throws(() => parseFaultServeArguments(['--fault', 'x-y'], {}), UnknownFaultError);
+    assert.throws(() => parseFaultServeArguments(['--fault', 'count-ignored', '--port', 'abc'], {}), /--port must be a whole number/);
+  });
+
+  it('playwright.config.ts gets the normal command unless BB2_SELFTEST_FAULT names a fault', () => {
+    assert.equal(sandboxCommand('embedded', {}), NORMAL_SANDBOX_COMMAND);
+    assert.match(NORMAL_SANDBOX_COMMAND, /sandbox\/src\/main\.ts/);
+    assert.equal(
+      sandboxCommand('embedded', { BB2_SELFTEST_FAULT: 'code-reusable' }),
+      'node --import tsx sandbox/src/faults/serve.ts --fault code-reusable --port 0 --host 127.0.0.1 --log-level warn',
+    );
+    assert.throws(() => sandboxCommand('embedded', { BB2_SELFTEST_FAULT: 'code-reusable; rm -rf /' }), FaultSelectionError);
+    assert.throws(() => sandboxCommand('external', { BB2_SELFTEST_FAULT: 'code-reusable' }), /external target/);
+  });
+
+  it('withActiveFault adds the selected fault to a private sandbox\'s overrides, the test\'s own winning', () => {
+    const own = { fhir: { bundleTotal: () => 7 } };
+    assert.equal(withActiveFault(own, {}), own);
+    const merged = withActiveFault(own, { BB2_SELFTEST_FAULT: 'expired-access-token-accepted' });
+    assert.equal(merged.oauth?.isAccessTokenUsable, faultModeOrThrow('expired-access-token-accepted').overrides.oauth?.isAccessTokenUsable);
+    assert.equal(merged.fhir?.bundleTotal, own.fhir.bundleTotal);
+    const conflicting = withActiveFault(own, { BB2_SELFTEST_FAULT: 'bundle-total-page-size' });
+    assert.equal(conflicting.fhir?.bundleTotal, own.fhir.bundleTotal);
+    assert.throws(() => withActiveFault({}, { BB2_SELFTEST_FAULT: 'nope-nope' }), UnknownFaultError);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Observable behaviour: the default sandbox against a few faulty ones, on the same requests.
+
+interface BundleJson {
+  total: number;
+  link: Array<{ relation: string; url: string }>;
+  entry?: Array<{ resource: Record<string, unknown> & { id: string; resourceType: string } }>;
+}
+
+interface Running {
+  readonly sandbox: RunningSandbox;
+  readonly token: TokenResponse;
+}
+
+const USERNAME = 'BBUser00001'; // 50 carrier claims: five pages of ten
+const started: RunningSandbox[] = [];
+
+async function start(faultId?: string): Promise<Running> {
+  const overrides = faultId === undefined ? {} : faultModeOrThrow(faultId).overrides;
+  const sandbox = await startSandbox({ port: 0, logLevel: 'silent' }, overrides);
+  started.push(sandbox);
+  const { client } = sandbox.context.settings;
+  const credentials: ClientCredentials = { id: client.id, secret: client.secret, redirectUri: client.redirectUris[0] as string };
+  return { sandbox, token: await obtainToken(sandbox.url, credentials, { username: USERNAME }) };
+}
+
+async function get(running: Running, pathAndQuery: string, withToken = true): Promise<Response> {
+  const headers = withToken ? { Authorization: `Bearer ${running.token.access_token}` } : undefined;
+  return fetch(`${running.sandbox.url}${pathAndQuery}`, { headers });
+}
+
+async function getJson<T>(running: Running, pathAndQuery: string): Promise<T> {
+  const response = await get(running, pathAndQuery);
+  assert.equal(response.status, 200, pathAndQuery);
+  return (await response.json()) as T;
+}
+
+function startIndexOf(bundle: BundleJson, relation: string): number | undefined {
+  const link = bundle.link.find((candidate) => candidate.relation === relation);
+  return link === undefined ? undefined : Number(new URL(link.url).searchParams.get('startIndex'));
+}
+
+describe('fault modes change what the sandbox serves', () => {
+  let clean: Running;
+  before(async () => {
+    clean = await start();
+  });
+  after(async () => {
+    await Promise.all(started.map((sandbox) => sandbox.close()));
+  });
+
+  it('resources: patient-birthdate-us-format gives a Patient the STU3 validator rejects; the default is valid', async () => {
+    const patientPath = `/v1/fhir/Patient/${clean.token.patient}`;
+    const good = await getJson<Record<string, unknown>>(clean, patientPath);
+    assert.deepEqual(validateStu3(good, 'Patient'), []);
+    const faulty = await start('patient-birthdate-us-format');
+    const bad = await getJson<Record<string, unknown>>(faulty, patientPath);
+    assert.match(String(bad.birthDate), /^\d{2}\/\d{2}\/\d{4}$/);
+    const violations = validateStu3(bad, 'Patient');
+    assert.ok(violations.some((violation) => violation.path.includes('birthDate')), JSON.stringify(violations));
+    // Deterministic: the same bytes again, and the shared resource itself is untouched.
+    assert.deepEqual(await getJson(faulty, patientPath), bad);
+    assert.deepEqual(await getJson(clean, patientPath), good);
+  });
+
+  it('resources: eob-carrier-patient-missing breaks a BB2 rule on carrier EOBs only; the default passes', async () => {
+    const search = '/v1/fhir/ExplanationOfBenefit?_count=5';
+    const good = await getJson<BundleJson>(clean, search);
+    assert.deepEqual(checkBb2Rules(good, { patientId: clean.token.patient, synthetic: true }), []);
+    const faulty = await start('eob-carrier-patient-missing');
+    const bad = await getJson<BundleJson>(faulty, search);
+    const violations = checkBb2Rules(bad, { patientId: faulty.token.patient, synthetic: true });
+    assert.ok(violations.length > 0 && violations.every((violation) => violation.rule.includes('ExplanationOfBenefit.patient reference')), JSON.stringify(violations));
+  });
+
+  it('paging: bundle-total-page-size and next-link-missing change total and links; the default pages correctly', async () => {
+    const search = '/v1/fhir/ExplanationOfBenefit?_count=10';
+    const good = await getJson<BundleJson>(clean, search);
+    assert.equal(good.total, 50);
+    assert.equal(startIndexOf(good, 'next'), 10);
+    const wrongTotal = await getJson<BundleJson>(await start('bundle-total-page-size'), search);
+    assert.equal(wrongTotal.total, 10);
+    const noNext = await getJson<BundleJson>(await start('next-link-missing'), search);
+    assert.equal(noNext.total, 50);
+    assert.equal(startIndexOf(noNext, 'next'), undefined);
+    const overlapping = await getJson<BundleJson>(await start('next-link-overlaps'), search);
+    assert.equal(startIndexOf(overlapping, 'next'), 9);
+  });
+
+  it('access: fhir-without-token-serves-sample answers without a token; the default says 401', async () => {
+    assert.equal((await get(clean, '/v1/fhir/Patient', false)).status, 401);
+    const faulty = await start('fhir-without-token-serves-sample');
+    const response = await get(faulty, '/v1/fhir/Patient', false);
+    assert.equal(response.status, 200);
+    const bundle = (await response.json()) as BundleJson;
+    assert.equal(bundle.entry?.[0]?.resource.id, '-20140000008325');
+  });
+
+  it('access: expired-access-token-accepted keeps serving a token past its lifetime; the default says 401', async () => {
+    const lifetime = { port: 0, logLevel: 'silent' as const, tokenLifetimeSeconds: 1 };
+    const clients = async (overrides: Parameters<typeof startSandbox>[1]) => {
+      const sandbox = await startSandbox(lifetime, overrides);
+      started.push(sandbox);
+      const { client } = sandbox.context.settings;
+      const token = await obtainToken(sandbox.url, { id: client.id, secret: client.secret, redirectUri: client.redirectUris[0] as string }, { username: USERNAME });
+      return { sandbox, token };
+    };
+    const strict = await clients({});
+    const lenient = await clients(faultModeOrThrow('expired-access-token-accepted').overrides);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    assert.equal((await get(strict, '/v1/fhir/Coverage')).status, 401);
+    assert.equal((await get(lenient, '/v1/fhir/Coverage')).status, 200);
+  });
+
+  it('oauth: token-response-cacheable drops Cache-Control from the token response; the default has no-store', async () => {
+    // The token response is consumed by obtainToken; fetch one more through a refresh to see its headers.
+    const refresh = async (running: Running) => {
+      const { client } = running.sandbox.context.settings;
+      return fetch(`${running.sandbox.url}/v1/o/token/`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: String(running.token.refresh_token),
+          client_id: client.id,
+          client_secret: client.secret,
+        }),
+      });
+    };
+    const good = await refresh(clean);
+    assert.equal(good.status, 200);
+    assert.equal(good.headers.get('cache-control'), 'no-store');
+    const bad = await refresh(await start('token-response-cacheable'));
+    assert.equal(bad.status, 200);
+    assert.equal(bad.headers.get('cache-control'), null);
+    clean = await start(); // the clean sandbox's tokens were rotated away
+  });
+
+  it('http: coverage-part-d-server-error answers 500 JSON without a stack; authorize-errors-html answers HTML', async () => {
+    const crashing = await start('coverage-part-d-server-error');
+    const searched = await get(crashing, '/v1/fhir/Coverage');
+    assert.equal(searched.status, 500);
+    assert.deepEqual(await searched.json(), { error: 'Server Error (500)' });
+    assert.equal((await get(crashing, `/v1/fhir/Coverage/part-a-${crashing.token.patient}`)).status, 200);
+    assert.equal((await get(clean, '/v1/fhir/Coverage')).status, 200);
+
+    const authorize = (url: string) => fetch(`${url}/v1/o/authorize/?client_id=${clean.sandbox.context.settings.client.id}&response_type=code`, { redirect: 'manual' });
+    const good = await authorize(clean.sandbox.url);
+    assert.equal(good.status, 400);
+    assert.equal(good.headers.get('content-type'), 'application/json');
+    const html = await start('authorize-errors-html');
+    const bad = await authorize(html.sandbox.url);
+    assert.equal(bad.status, 400);
+    assert.match(bad.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(await bad.text(), /Missing Required Parameter\(s\): code_challenge, code_challenge_method, state/);
+  });
+});
