@@ -23,14 +23,15 @@ import { FAULT_VARIABLE } from '../sandbox/src/faults/options.js';
 import {
   CONFIRM_AT_MOST,
   confirmDetection,
-  failedTests,
-  grepForArea,
+  describeResult,
+  filesForArea,
   judgeClean,
   judgeFault,
   listTitles,
   readRunOutcome,
   renderMarkdown,
   summarize,
+  untestedArea,
   type FaultResult,
   type RunOutcome,
 } from '../sandbox/src/faults/selftest-results.js';
@@ -102,9 +103,10 @@ interface RunRequest {
   /** File name stem under reports/selftest/. */
   readonly name: string;
   readonly faultId: string | undefined;
-  readonly grep: string | undefined;
-  /** Only these spec files (relative to tests/), instead of the whole suite. */
-  readonly files?: readonly string[];
+  /** Only these spec files (relative to tests/); undefined = the whole suite. */
+  readonly files?: readonly string[] | undefined;
+  /** List the tests instead of running them. */
+  readonly list?: boolean;
   readonly workers: number | undefined;
 }
 
@@ -129,7 +131,7 @@ async function runSuite(request: RunRequest): Promise<FinishedRun> {
   // place before the JSON reporter writes them (a --reporter flag replaces the configured list).
   // Its own output folder, so that a suite run someone else starts in this tree cannot clear it mid-run.
   const args = [playwrightCli(), 'test', `--reporter=${REDACTING_REPORTER},json`, '--output', OUTPUT_DIR];
-  if (request.grep !== undefined) args.push('--grep', request.grep);
+  if (request.list) args.push('--list');
   if (request.workers !== undefined) args.push('--workers', String(request.workers));
   // Positional arguments are regular expressions over the file path: escaped, they name one file each.
   args.push(...(request.files ?? []).map((file) => `${TEST_DIR}/${file}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
@@ -197,7 +199,12 @@ async function main(): Promise<number> {
   const started = performance.now();
   const total = runnable.length + 1;
 
-  const cleanRun = await runSuite({ name: 'clean', faultId: undefined, grep: undefined, workers: options.workers });
+  // The suite's tests with their tags and files, to pick each area's spec files.
+  const listed = await runSuite({ name: 'list', faultId: undefined, list: true, workers: undefined });
+  if (listed.outcome.tests.length === 0) throw new Error(`the suite lists no test${listed.problem ? `: ${listed.problem}` : ''}`);
+  const listing = listed.outcome;
+
+  const cleanRun = await runSuite({ name: 'clean', faultId: undefined, workers: options.workers });
   const clean = judgeClean(cleanRun.outcome, cleanRun.seconds);
   const cleanErrors = cleanRun.problem === undefined ? clean.errors : [...clean.errors, cleanRun.problem];
   const cleanResult = { ...clean, errors: cleanErrors };
@@ -209,22 +216,21 @@ async function main(): Promise<number> {
 
   const faults: FaultResult[] = [];
   for (const [index, mode] of runnable.entries()) {
-    const run = await runSuite({ name: `fault-${mode.id}`, faultId: mode.id, grep: grepForArea(mode.area), workers: options.workers });
-    let result = judgeFault(mode, run.outcome, run.seconds, run.problem);
-    if (options.confirm && result.verdict === 'detected') {
-      // Whole files, not single tests: a test of a serial group needs the tests before it.
-      const files = [...new Set(result.caughtAt.slice(0, CONFIRM_AT_MOST).map((location) => location.replace(/:\d+$/, '')))];
-      const rerun = await runSuite({ name: `fault-${mode.id}-confirm`, faultId: mode.id, grep: grepForArea(mode.area), files, workers: options.workers });
-      result = confirmDetection(result, rerun.outcome, rerun.seconds);
+    const files = filesForArea(listing, mode.area);
+    let result: FaultResult;
+    if (files !== undefined && files.length === 0) {
+      result = untestedArea(mode);
+    } else {
+      const run = await runSuite({ name: `fault-${mode.id}`, faultId: mode.id, files, workers: options.workers });
+      result = judgeFault(mode, run.outcome, run.seconds, run.problem);
+      if (options.confirm && result.verdict === 'detected') {
+        const again = [...new Set(result.caughtIn.slice(0, CONFIRM_AT_MOST))];
+        const rerun = await runSuite({ name: `fault-${mode.id}-confirm`, faultId: mode.id, files: again, workers: options.workers });
+        result = confirmDetection(result, rerun.outcome, rerun.seconds);
+      }
     }
     faults.push(result);
-    const detail =
-      result.verdict === 'detected'
-        ? `${result.caughtBy.length} failed in the area${result.confirmation ? ' and again when rerun' : ''}`
-        : result.verdict === 'missed'
-          ? (result.note ?? `no failure in the area${failedTests(run.outcome).length > 0 ? ` (${result.failedOutsideArea.length} outside it)` : ''}`)
-          : (result.note ?? 'no test ran');
-    console.log(`[${index + 2}/${total}] ${mode.id} (${mode.area}): ${result.verdict.toUpperCase()}, ${detail} (${seconds(result.seconds)})`);
+    console.log(`[${index + 2}/${total}] ${mode.id} (${mode.area}): ${describeResult(result)} (${seconds(result.seconds)})`);
   }
 
   const summary = summarize({

@@ -10,7 +10,9 @@ import {
   cleanRunIsGreen,
   confirmDetection,
   detectionRate,
-  grepForArea,
+  describeResult,
+  filesForArea,
+  untestedArea,
   judgeClean,
   judgeFault,
   listTitles,
@@ -59,9 +61,9 @@ describe('reading a Playwright JSON report', () => {
       ),
     );
     assert.deepEqual(run.tests, [
-      { title: 'oauth/pkce.spec.ts › PKCE at /token › a wrong verifier is refused', location: 'oauth/pkce.spec.ts:7', tags: ['oauth', 'security'], status: 'failed' },
-      { title: 'fhir/patient.spec.ts › read', location: 'fhir/patient.spec.ts:7', tags: ['fhir'], status: 'passed' },
-      { title: 'fhir/patient.spec.ts › later', location: 'fhir/patient.spec.ts:7', tags: ['fhir'], status: 'skipped' },
+      { title: 'oauth/pkce.spec.ts › PKCE at /token › a wrong verifier is refused', file: 'oauth/pkce.spec.ts', tags: ['oauth', 'security'], status: 'failed' },
+      { title: 'fhir/patient.spec.ts › read', file: 'fhir/patient.spec.ts', tags: ['fhir'], status: 'passed' },
+      { title: 'fhir/patient.spec.ts › later', file: 'fhir/patient.spec.ts', tags: ['fhir'], status: 'skipped' },
     ]);
     assert.deepEqual(run.errors, ['Error: webServer exited early']);
   });
@@ -71,12 +73,24 @@ describe('judging a fault run', () => {
   const oauthFault = faultModeOrThrow('code-reusable');
   const httpFault = faultModeOrThrow('fhir-content-type-html');
 
-  it('selects the area\'s tests with --grep, and the whole suite for http', () => {
-    assert.equal(grepForArea('oauth'), '@oauth');
-    assert.equal(grepForArea('access'), '@security|@fhir|@oauth');
-    assert.equal(grepForArea('resources'), '@fhir|@testclient|@discovery');
-    assert.equal(grepForArea('paging'), '@fhir');
-    assert.equal(grepForArea('http'), undefined);
+  it('runs whole spec files that hold a test of the area (serial groups stay whole), and the whole suite for http', () => {
+    const listing = readRunOutcome(
+      report([
+        { file: 'oauth/pkce.spec.ts', specs: [spec('verifier', ['oauth', 'security'], 'expected')] },
+        { file: 'testclient/browse.spec.ts', describe: 'serial', specs: [spec('log in', ['testclient'], 'expected'), spec('Patient page', ['testclient', 'fhir'], 'expected')] },
+        { file: 'discovery/metadata.spec.ts', specs: [spec('version', ['discovery'], 'expected')] },
+      ]),
+    );
+    assert.deepEqual(filesForArea(listing, 'oauth'), ['oauth/pkce.spec.ts']);
+    assert.deepEqual(filesForArea(listing, 'paging'), ['testclient/browse.spec.ts']);
+    assert.deepEqual(filesForArea(listing, 'access'), ['oauth/pkce.spec.ts', 'testclient/browse.spec.ts']);
+    assert.deepEqual(filesForArea(listing, 'resources'), ['discovery/metadata.spec.ts', 'testclient/browse.spec.ts']);
+    assert.equal(filesForArea(listing, 'http'), undefined);
+    const none = readRunOutcome(report([{ file: 'discovery/metadata.spec.ts', specs: [spec('version', ['discovery'], 'expected')] }]));
+    assert.deepEqual(filesForArea(none, 'oauth'), []);
+    const untested = untestedArea(oauthFault);
+    assert.equal(untested.verdict, 'missed');
+    assert.match(describeResult(untested), /^MISSED, no test carries the area's tags \(@oauth\)$/);
   });
 
   it('counts only failures in the fault\'s area as a detection', () => {
@@ -98,7 +112,7 @@ describe('judging a fault run', () => {
       readRunOutcome(report([{ file: 'f.spec.ts', specs: [spec('code twice', ['oauth'], 'unexpected'), spec('slow login', ['oauth'], 'unexpected')] }])),
       40,
     );
-    assert.deepEqual(first.caughtAt, ['f.spec.ts:7', 'f.spec.ts:7']);
+    assert.deepEqual(first.caughtIn, ['f.spec.ts', 'f.spec.ts']);
     const repeated = confirmDetection(
       first,
       readRunOutcome(report([{ file: 'f.spec.ts', specs: [spec('code twice', ['oauth'], 'unexpected'), spec('slow login', ['oauth'], 'expected')] }])),
@@ -107,6 +121,7 @@ describe('judging a fault run', () => {
     assert.equal(repeated.verdict, 'detected');
     assert.deepEqual(repeated.caughtBy, ['f.spec.ts › code twice']);
     assert.deepEqual(repeated.confirmation, { rerun: 2, failedAgain: 1 });
+    assert.equal(describeResult(repeated), 'DETECTED: 2 tests of the area failed, 1 of 2 rerun failed again');
     assert.equal(repeated.seconds, 50);
     const flaky = confirmDetection(first, readRunOutcome(report([{ file: 'f.spec.ts', specs: [spec('code twice', ['oauth'], 'expected'), spec('slow login', ['oauth'], 'expected')] }])), 10);
     assert.equal(flaky.verdict, 'missed');
@@ -130,7 +145,8 @@ describe('the summary', () => {
     requirement: 'BB2 §4.4',
     verdict,
     caughtBy: verdict === 'detected' ? ['a › b', 'a › c', 'a › d', 'a › e'] : [],
-    caughtAt: verdict === 'detected' ? ['a:1', 'a:2', 'a:3', 'a:4'] : [],
+    caughtIn: verdict === 'detected' ? ['a', 'a', 'a', 'a'] : [],
+    failedInArea: verdict === 'detected' ? 4 : 0,
     failedOutsideArea: [],
     testsRun: 10,
     seconds: 61,

@@ -11,8 +11,8 @@ export type TestStatus = 'passed' | 'failed' | 'flaky' | 'skipped';
 export interface TestOutcome {
   /** "file › describe › test". */
   readonly title: string;
-  /** "file:line" relative to the test directory, to run the test again. */
-  readonly location: string;
+  /** The spec file, relative to the test directory. */
+  readonly file: string;
   /** Tags without "@", as Playwright reports them. */
   readonly tags: readonly string[];
   readonly status: TestStatus;
@@ -42,7 +42,7 @@ export function readRunOutcome(report: JSONReport): RunOutcome {
       for (const test of spec.tests) {
         tests.push({
           title: [...titles, spec.title].join(' › '),
-          location: `${spec.file}:${spec.line}`,
+          file: spec.file,
           tags: [...spec.tags],
           status: STATUS[test.status] ?? 'failed',
         });
@@ -58,10 +58,14 @@ export function failedTests(run: RunOutcome): TestOutcome[] {
   return run.tests.filter((test) => test.status === 'failed' || test.status === 'flaky');
 }
 
-/** The --grep pattern that selects a fault area's tests, or undefined for the whole suite. */
-export function grepForArea(area: FaultArea): string | undefined {
-  const tags = AREA_TAGS[area];
-  return tags === 'any' ? undefined : tags.map((tag) => `@${tag}`).join('|');
+/**
+ * The spec files to run for a fault area: every file with at least one test tagged for the area, whole,
+ * because a test of a serial group needs the tests before it even when they carry other tags (a
+ * `--grep` on the tags would break such groups). Undefined means the whole suite.
+ */
+export function filesForArea(listing: RunOutcome, area: FaultArea): string[] | undefined {
+  if (AREA_TAGS[area] === 'any') return undefined;
+  return [...new Set(listing.tests.filter((test) => isInArea(test, area)).map((test) => test.file))].sort();
 }
 
 export function isInArea(test: TestOutcome, area: FaultArea): boolean {
@@ -78,8 +82,10 @@ export interface FaultResult {
   readonly verdict: Verdict;
   /** Failed tests in the fault's area (what caught it); once confirmed, those that failed again. */
   readonly caughtBy: readonly string[];
-  /** Locations of `caughtBy`, to run them again. */
-  readonly caughtAt: readonly string[];
+  /** The spec file of each of `caughtBy`, to run them again. */
+  readonly caughtIn: readonly string[];
+  /** Failed tests in the area in the first run (before any confirmation). */
+  readonly failedInArea: number;
   /** Whether the failures were run a second time, and how many failed again. */
   readonly confirmation?: { readonly rerun: number; readonly failedAgain: number };
   /** Failed tests outside the area: they do not count as catching the fault. */
@@ -98,15 +104,33 @@ export function judgeFault(mode: FaultMode, run: RunOutcome, seconds: number, ex
   const failed = failedTests(run);
   const inArea = failed.filter((test) => isInArea(test, mode.area));
   const caughtBy = inArea.map((test) => test.title);
-  const caughtAt = inArea.map((test) => test.location);
+  const caughtIn = inArea.map((test) => test.file);
   const failedOutsideArea = failed.filter((test) => !isInArea(test, mode.area)).map((test) => test.title);
   const ran = run.tests.filter((test) => test.status !== 'skipped').length;
-  const base = { id: mode.id, area: mode.area, requirement: mode.requirement, caughtBy, caughtAt, failedOutsideArea, testsRun: ran, seconds };
+  const base = { id: mode.id, area: mode.area, requirement: mode.requirement, caughtBy, caughtIn, failedInArea: caughtBy.length, failedOutsideArea, testsRun: ran, seconds };
   if (ran === 0) {
     const note = [exitNote, ...run.errors].filter((part) => part !== undefined && part !== '').join('; ') || 'no test ran';
     return { ...base, verdict: 'error', note };
   }
   return { ...base, verdict: caughtBy.length > 0 ? 'detected' : 'missed' };
+}
+
+/** The result for an area no test of the suite is tagged for: nothing could catch the fault. */
+export function untestedArea(mode: FaultMode): FaultResult {
+  const tags = AREA_TAGS[mode.area];
+  return {
+    id: mode.id,
+    area: mode.area,
+    requirement: mode.requirement,
+    verdict: 'missed',
+    caughtBy: [],
+    caughtIn: [],
+    failedInArea: 0,
+    failedOutsideArea: [],
+    testsRun: 0,
+    seconds: 0,
+    note: `no test carries the area's tags (${tags === 'any' ? 'any' : tags.map((tag) => `@${tag}`).join(', ')})`,
+  };
 }
 
 /** A confirmation run repeats the spec files of at most this many of a detection's failures. */
@@ -115,24 +139,35 @@ export const CONFIRM_AT_MOST = 5;
 /**
  * A detection stands only if a failure repeats when the failed tests run again against the same
  * faulty sandbox: a timeout under load is not the suite noticing the fault. `rerun` is the outcome of
- * running the spec files of the first CONFIRM_AT_MOST of `result.caughtAt` again (with the area's tags).
+ * running the spec files of the first CONFIRM_AT_MOST of `result.caughtBy` again.
  */
 export function confirmDetection(result: FaultResult, rerun: RunOutcome, rerunSeconds: number): FaultResult {
   if (result.verdict !== 'detected') return result;
   const rerunTitles = new Set(result.caughtBy.slice(0, CONFIRM_AT_MOST));
   const failedAgain = new Set(failedTests(rerun).map((test) => test.title).filter((title) => rerunTitles.has(title)));
-  const repeated = result.caughtBy.map((title, index) => ({ title, location: result.caughtAt[index] ?? '' })).filter(({ title }) => failedAgain.has(title));
+  const repeated = result.caughtBy.map((title, index) => ({ title, file: result.caughtIn[index] ?? '' })).filter(({ title }) => failedAgain.has(title));
   const confirmed = {
     ...result,
     seconds: result.seconds + rerunSeconds,
     confirmation: { rerun: rerunTitles.size, failedAgain: repeated.length },
   };
-  if (repeated.length > 0) return { ...confirmed, caughtBy: repeated.map(({ title }) => title), caughtAt: repeated.map(({ location }) => location) };
+  if (repeated.length > 0) return { ...confirmed, caughtBy: repeated.map(({ title }) => title), caughtIn: repeated.map(({ file }) => file) };
   return {
     ...confirmed,
     verdict: 'missed',
     note: `the area's failures did not repeat when run again (flaky, not the fault): ${listTitles(result.caughtBy)}`,
   };
+}
+
+/** One line about a fault's result, for the console. */
+export function describeResult(result: FaultResult): string {
+  if (result.verdict === 'detected') {
+    const again = result.confirmation ? `, ${result.confirmation.failedAgain} of ${result.confirmation.rerun} rerun failed again` : '';
+    return `DETECTED: ${result.failedInArea} test${result.failedInArea === 1 ? '' : 's'} of the area failed${again}`;
+  }
+  if (result.verdict === 'error') return `ERROR, ${result.note ?? 'no test ran'}`;
+  const outside = result.failedOutsideArea.length > 0 ? ` (${result.failedOutsideArea.length} failed outside it)` : '';
+  return `MISSED, ${result.note ?? 'no failure in the area'}${outside}`;
 }
 
 export interface CleanResult {
@@ -245,7 +280,7 @@ export function renderMarkdown(summary: SelftestSummary): string {
           ? `error: ${fault.note ?? ''}`
           : fault.verdict === 'missed'
             ? [fault.note ?? 'none', fault.failedOutsideArea.length > 0 ? `outside the area: ${listTitles(fault.failedOutsideArea)}` : ''].filter((part) => part !== '').join('; ')
-            : `${listTitles(fault.caughtBy)}${fault.confirmation ? `, failed again when rerun (${fault.confirmation.failedAgain}/${fault.confirmation.rerun})` : ''}`;
+            : `${listTitles(fault.caughtBy)}${fault.confirmation ? `; ${fault.failedInArea} failed, ${fault.confirmation.failedAgain} of ${fault.confirmation.rerun} rerun failed again` : ''}`;
       return `| ${fault.id} | ${fault.area} | ${fault.verdict} | ${cell(caught)} | ${fault.testsRun} | ${duration(fault.seconds)} |`;
     }),
     '',
