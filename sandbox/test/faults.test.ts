@@ -270,6 +270,24 @@ describe('fault modes change what the sandbox serves', () => {
     clean = await start(); // the clean sandbox's tokens were rotated away
   });
 
+  it('oauth: authorize-redirect-uri-not-checked sends a code to an unregistered redirect_uri; the default stops at 400', async () => {
+    const { client } = clean.sandbox.context.settings;
+    const unregistered: ClientCredentials = { id: client.id, secret: client.secret, redirectUri: 'http://localhost:8000/not-registered' };
+    await assert.rejects(obtainToken(clean.sandbox.url, unregistered, { username: USERNAME }), /authorization chain: 400 at \/v1\/o\/authorize\/[0-9a-f-]{36}\//);
+    const faulty = await start('authorize-redirect-uri-not-checked');
+    const token = await obtainToken(faulty.sandbox.url, unregistered, { username: USERNAME });
+    assert.equal(typeof token.access_token, 'string');
+  });
+
+  it('oauth: client-secret-not-checked issues tokens for a wrong secret; the default says 401', async () => {
+    const { client } = clean.sandbox.context.settings;
+    const wrongSecret: ClientCredentials = { id: client.id, secret: 'not-the-secret', redirectUri: client.redirectUris[0] as string };
+    await assert.rejects(obtainToken(clean.sandbox.url, wrongSecret, { username: 'BBUser00002' }), /token exchange failed with 401/);
+    const faulty = await start('client-secret-not-checked');
+    const token = await obtainToken(faulty.sandbox.url, wrongSecret, { username: USERNAME });
+    assert.equal(typeof token.access_token, 'string');
+  });
+
   it('http: coverage-part-d-server-error answers 500 JSON without a stack; authorize-errors-html answers HTML', async () => {
     const crashing = await start('coverage-part-d-server-error');
     const searched = await get(crashing, '/v1/fhir/Coverage');

@@ -191,6 +191,20 @@ export const FAULT_MODES: readonly FaultMode[] = [
     overrides: { oauth: { tokenRedirectUriMustMatch: false } },
   },
   {
+    id: 'authorize-redirect-uri-not-checked',
+    area: 'oauth',
+    description: 'The authorization endpoint sends the code to any redirect_uri, registered or not (an open redirector that leaks codes).',
+    requirement: 'RFC 6749 §3.1.2.4 (MUST NOT redirect to an invalid redirection URI), §10.6; BB2 §1.4 ("Mismatching redirect URI.")',
+    overrides: { oauth: { redirectUriIsRegistered: () => true } },
+  },
+  {
+    id: 'client-secret-not-checked',
+    area: 'oauth',
+    description: 'The token endpoint issues tokens to a confidential client whatever secret it presents, or none.',
+    requirement: 'RFC 6749 §2.3.1, §3.2.1 (confidential clients MUST authenticate), §5.2 (invalid_client); BB2 §1.7',
+    overrides: { oauth: { verifyClientSecretAtToken: false } },
+  },
+  {
     id: 'client-secret-in-authorize-url-accepted',
     area: 'oauth',
     description: '/authorize tolerates a client_secret in the query string instead of refusing the request.',

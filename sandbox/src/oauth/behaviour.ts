@@ -60,6 +60,13 @@ export interface OAuthBehaviour {
   readonly codeIsSingleUse: boolean;
   /** §1.7: the token request's redirect_uri must equal the authorization request's (oidc-provider's check). */
   readonly tokenRedirectUriMustMatch: boolean;
+  /**
+   * §1.4: an authorization request's redirect_uri must be exactly one the application registered
+   * (DOT's exact match; it replaces oidc-provider's `redirectUriAllowed`, which is the same for web clients).
+   */
+  redirectUriIsRegistered(redirectUri: string | undefined, registered: readonly string[]): boolean;
+  /** §1.7: a confidential client's secret is checked at /token (the library's client authentication). */
+  readonly verifyClientSecretAtToken: boolean;
   /** §1.7: every refresh returns a new refresh token and retires the old one. */
   readonly rotateRefreshToken: boolean;
   /** §1.7: retiring a refresh token also revokes the access token issued with it. */
@@ -150,6 +157,10 @@ export const defaultOAuthBehaviour: OAuthBehaviour = {
   codeIsSingleUse: true,
 
   tokenRedirectUriMustMatch: true,
+
+  redirectUriIsRegistered: (redirectUri, registered) => redirectUri !== undefined && registered.includes(redirectUri),
+
+  verifyClientSecretAtToken: true,
 
   rotateRefreshToken: true,
 

@@ -85,6 +85,11 @@ export class ProviderBridge {
   ) {
     this.provider = new Provider(ctx.baseUrl, this.configuration(clients, configurationHooks.revocationAllowed));
     this.provider.proxy = ctx.settings.publicBaseUrl !== undefined;
+    // The library's one redirect_uri check at /authorize, made a behaviour seam (DOT matches exactly).
+    const clientModel = this.provider.Client.prototype as { redirectUriAllowed(value: string | undefined): boolean; redirectUris?: string[] };
+    clientModel.redirectUriAllowed = function (this: { redirectUris?: string[] }, value: string | undefined): boolean {
+      return ctx.behaviour.oauth.redirectUriIsRegistered(value, this.redirectUris ?? []);
+    };
     this.provider.use(async (providerContext, next) => {
       const call = this.pending.get(providerContext.req);
       if (!call) {

@@ -47,6 +47,12 @@ function application(deps: OAuthDeps, request: ClientRequest): { client: Registe
   return lookup.ok ? { client: lookup.client } : { reply: applicationErrorJson(lookup.failure) };
 }
 
+/** RFC 6749 §2.3.1: Basic credentials are form-encoded before base64. */
+function basicHeader(clientId: string, secret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString('base64')}`;
+}
+
 function authorizationHeader(request: ClientRequest): Record<string, string> {
   return request.authorization === undefined ? {} : { authorization: request.authorization };
 }
@@ -89,10 +95,17 @@ export async function tokenEndpoint(deps: OAuthDeps, koa: Koa.Context): Promise<
     await applyCodePolicies(deps, form);
   }
 
+  let headers = authorizationHeader(request);
+  if (!oauth.verifyClientSecretAtToken) {
+    // Whatever secret came (or none), the library is shown the registered one.
+    form.delete('client_secret');
+    headers = { authorization: basicHeader(client.id, client.secret) };
+  }
+
   const { response, inspected, notes } = await bridge.call(koa.req, {
     method: 'POST',
     url: PROVIDER_ROUTES.token,
-    headers: authorizationHeader(request),
+    headers,
     form: form.toString(),
     inspect: (providerContext: KoaContextWithOIDC): TokenOutcome => {
       const { entities } = providerContext.oidc;
