@@ -53,7 +53,7 @@ function launchOptionsOrExit() {
 export default defineConfig({
   testDir: './tests',
   outputDir: path.join(reportsDir, 'test-results'),
-  // Probes the target once (fails the run with "target unavailable: …" if it is down) and records the environment.
+  // Records the environment (fhirVersion, browser, commit); whether the target is up is the `target` project's check.
   globalSetup: path.join(REPO_ROOT, 'lib/reporting/global-setup.ts'),
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
@@ -79,6 +79,11 @@ export default defineConfig({
     video: 'off',
     screenshot: 'only-on-failure',
   },
+  projects: [
+    // One check that the target answers at all; if it fails, the conformance checks do not run.
+    { name: 'target', testMatch: /target-available\.setup\.ts$/ },
+    { name: 'conformance', dependencies: ['target'] },
+  ],
   webServer:
     suite.target.kind === 'embedded'
       ? {

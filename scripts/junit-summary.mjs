@@ -1,9 +1,10 @@
 // Nightly job summary (markdown on stdout, for $GITHUB_STEP_SUMMARY) from a Playwright JUnit report:
-// counts, then each failed check under its cause — target unavailable ("target unavailable:" messages,
-// lib/reporting/target-errors.ts), conformance failure (an expect), or an error in the suite itself.
+// counts, then each failed check under its cause (lib/reporting/failure-causes.mjs, as the Allure
+// categories file them).
 // Writes failed=<n> to $GITHUB_OUTPUT for the verdict job. Hand-written XML reading: the JUnit file has
 // one flat shape (testsuite > testcase > failure) and the project has no XML parser to spare.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { FAILURE_CAUSES, failureCause } from '../lib/reporting/failure-causes.mjs';
 
 const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const file = process.argv[2] ?? 'reports/junit.xml';
@@ -21,7 +22,7 @@ if (!existsSync(file)) {
   process.exit(0);
 }
 const xml = readFileSync(file, 'utf8');
-const groups = { 'Target unavailable': [], 'Conformance failures': [], 'Errors in the suite': [] };
+const groups = Object.fromEntries(FAILURE_CAUSES.map((cause) => [cause.name, []]));
 let total = 0;
 let skipped = 0;
 for (const match of xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g)) {
@@ -33,8 +34,7 @@ for (const match of xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase
   const title = `${attribute(match[1], 'classname')} › ${attribute(match[1], 'name')}`;
   const text = unescape(`${attribute(failure[2] ?? failure[5] ?? '', 'message')}\n${failure[3] ?? ''}`).replace(ANSI_COLOUR, '');
   const firstLine = text.split('\n').map((line) => line.trim()).find((line) => line.length > 0 && !/^\S+\.spec\.ts:\d+/.test(line)) ?? '';
-  const group = /target unavailable:/.test(text) ? 'Target unavailable' : /expect\(|violation/.test(text) ? 'Conformance failures' : 'Errors in the suite';
-  groups[group].push(`- **${title}**: ${firstLine.slice(0, 300)}`);
+  groups[failureCause(text).name].push(`- **${title}**: ${firstLine.slice(0, 300)}`);
 }
 const failed = Object.values(groups).reduce((sum, list) => sum + list.length, 0);
 console.log(`## BB2 conformance (nightly)\n\n${total} checks: ${total - failed - skipped} passed, ${failed} failed, ${skipped} skipped.\n`);

@@ -14,7 +14,7 @@
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { chromium, request as playwrightRequest } from '@playwright/test';
-import { authorizeInBrowser, AuthorizationFlowError, type BrowserAuthorization } from '../fixtures/browser-authorization.js';
+import { authorizeInBrowser, AuthorizationFlowError, NonconformantRedirectError, type BrowserAuthorization } from '../fixtures/browser-authorization.js';
 import { LoginRejectedError } from '../fixtures/pages/medicare-login-page.js';
 import { targetFromConfig, type Bb2Target } from '../fixtures/target.js';
 import { BrowserNotFoundError, chromiumLaunchOptions } from '../lib/browser.js';
@@ -234,7 +234,7 @@ async function main(): Promise<void> {
       note(error.message);
       process.exit(2);
     }
-    if (error instanceof AuthorizationFlowError || error instanceof LoginRejectedError || error instanceof OAuthResponseError) {
+    if (error instanceof AuthorizationFlowError || error instanceof NonconformantRedirectError || error instanceof LoginRejectedError || error instanceof OAuthResponseError) {
       note(`token: ${error.message}`);
       process.exit(1);
     }

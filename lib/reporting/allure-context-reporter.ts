@@ -8,7 +8,7 @@
  *   severity  the severity annotation
  *
  * by adding `allure.label.*` annotations to each test before allure-playwright reads them (at
- * onTestBegin, in list order: see redacting-reporter.ts). It also starts each run with an empty
+ * onBegin for every test and again at onTestBegin, in list order: see redacting-reporter.ts). It also starts each run with an empty
  * allure-results directory, and writes the run's environment (gathered by lib/reporting/global-setup.ts
  * into the config's metadata, which blob reports carry to `merge-reports`) as environment.properties,
  * which the Allure report shows as the run's environment.
@@ -23,6 +23,7 @@ export const AREA_EPICS: Readonly<Record<string, string>> = {
   '@oauth': 'OAuth 2.0 authorization',
   '@fhir': 'FHIR API (v1, STU3)',
   '@testclient': 'BB2 test client',
+  '@availability': 'Target availability',
 };
 
 export interface AllureContextReporterOptions {
@@ -36,7 +37,7 @@ export function allureLabelAnnotations(test: Pick<TestCase, 'tags' | 'annotation
   const epic = test.tags.map((tag) => AREA_EPICS[tag]).find((name) => name !== undefined);
   if (epic !== undefined) labels.push({ type: 'allure.label.epic', description: epic });
   const describe = test.parent.title;
-  const feature = describe !== '' && test.parent.type === 'describe' ? describe : path.basename(test.location.file).replace(/\.spec\.ts$/, '');
+  const feature = describe !== '' && test.parent.type === 'describe' ? describe : path.basename(test.location.file).replace(/\.(spec|setup)\.ts$/, '');
   labels.push({ type: 'allure.label.feature', description: feature });
   for (const annotation of test.annotations) {
     if (annotation.type === 'requirement' && annotation.description) labels.push({ type: 'allure.label.story', description: annotation.description });
@@ -60,12 +61,14 @@ export default class AllureContextReporter implements Reporter {
     return false;
   }
 
-  onBegin(config: FullConfig, _suite: Suite): void {
+  onBegin(config: FullConfig, suite: Suite): void {
     this.#config = config;
+    // Every test now, so that those that never run (their setup failed) are grouped like the rest.
+    for (const test of suite.allTests()) this.onTestBegin(test);
   }
 
   onTestBegin(test: TestCase): void {
-    if (test.annotations.some((annotation) => annotation.type.startsWith('allure.label.'))) return; // a retry
+    if (test.annotations.some((annotation) => annotation.type.startsWith('allure.label.'))) return; // labelled already, or a retry
     const labels = allureLabelAnnotations(test);
     // Severity moves to its Allure label (allure-playwright would otherwise show it as a step).
     const kept = test.annotations.filter((annotation) => annotation.type !== 'severity');

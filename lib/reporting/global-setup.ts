@@ -1,12 +1,9 @@
 /**
- * Playwright globalSetup: before any test, checks once that the target answers, and records the run's
- * environment for the reports.
- *
- * The probe GETs the FHIR metadata endpoint (with the configured retries, honouring Retry-After). If the
- * target does not answer, or answers 5xx or 429 to the end, the run stops here with one message,
- * "target unavailable: …", instead of a hundred failing checks. Otherwise the CapabilityStatement's
+ * Playwright globalSetup: records the run's environment for the reports. The CapabilityStatement's
  * fhirVersion, the browser's version and the commit go into the config metadata (ENVIRONMENT_METADATA_KEY),
  * from where allure-context-reporter.ts writes Allure's environment, and into reports/environment.json.
+ * It never stops the run: a target that does not answer is the target-availability check's finding
+ * (tests/target-available.setup.ts), which then keeps the other checks from running.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,35 +15,26 @@ import { ENVIRONMENT_METADATA_KEY, gitCommit, type RunEnvironment } from './envi
 import { recordingRequestContext } from './recorded-request.js';
 import { TargetUnavailableError } from './target-errors.js';
 
-/** Thrown without a stack trace: Playwright prints the stack when there is one, and this message says it all. */
-function stop(message: string): never {
-  const error = new Error(message);
-  error.stack = message;
-  throw error;
-}
-
-async function probeFhirVersion(metadataUrl: string, timeoutMs: number, retries: number, endpoints: Bb2Endpoints, clientId: string): Promise<string> {
+/**
+ * The CapabilityStatement's fhirVersion, for the environment. One attempt, no retries: whether the target
+ * is up is decided by the target-availability check (tests/target-available.setup.ts), which reports it.
+ */
+async function probeFhirVersion(metadataUrl: string, timeoutMs: number, endpoints: Bb2Endpoints, clientId: string): Promise<string> {
   const context = await playwrightRequest.newContext({ timeout: timeoutMs });
   try {
     const probe = recordingRequestContext(context, {
       endpoints,
       clientId,
-      retries,
+      retries: 0,
       secrets: { variableFor: () => undefined, redact: (text) => text },
     });
-    let response;
-    try {
-      response = await probe.get(metadataUrl, { headers: { Accept: 'application/json' }, maxRedirects: 0 });
-    } catch (error) {
-      if (error instanceof TargetUnavailableError) stop(`${error.message}\nNo test was run. Check BB2_BASE_URL, the network, or the sandbox's status.`);
-      throw error;
-    }
-    if (response.status() >= 500) {
-      stop(`target unavailable: GET ${metadataUrl} answered ${response.status()}\nNo test was run.`);
-    }
+    const response = await probe.get(metadataUrl, { headers: { Accept: 'application/json' }, maxRedirects: 0 });
     const body: unknown = await response.json().catch(() => undefined);
     const version = (body as { fhirVersion?: unknown } | undefined)?.fhirVersion;
     return typeof version === 'string' ? version : `unknown (metadata answered ${response.status()})`;
+  } catch (error) {
+    const reason = error instanceof TargetUnavailableError ? error.message : `no answer: ${(error as Error).message.split('\n')[0]}`;
+    return `unknown (${reason})`;
   } finally {
     await context.dispose();
   }
@@ -70,7 +58,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   const baseUrl = resolveBaseUrl(suite);
   const endpoints = bb2Endpoints(baseUrl, suite.apiVersion);
   const [fhirVersion, browser] = await Promise.all([
-    probeFhirVersion(endpoints.metadata, suite.timeouts.requestMs, suite.retries, endpoints, suite.client.id),
+    probeFhirVersion(endpoints.metadata, suite.timeouts.requestMs, endpoints, suite.client.id),
     browserVersion(),
   ]);
   const environment: RunEnvironment = {

@@ -6,6 +6,8 @@ import { curlCommand, describeRequest, recordingRequestContext, type SecretLooku
 import { Redactor } from './redactor.js';
 import { shellVariableFor } from './secret-channel.js';
 import { TargetUnavailableError } from './target-errors.js';
+// @ts-expect-error -- plain JavaScript shared with allurerc.mjs, without type declarations
+import { failureCause } from './failure-causes.mjs';
 
 const endpoints = bb2Endpoints('https://sandbox.example', 'v1');
 
@@ -97,5 +99,19 @@ describe('transient faults', () => {
     const request = recordingRequestContext(fake.context, { endpoints, clientId: 'c', retries: 1, secrets, sleep: async () => undefined });
     assert.equal((await request.get('https://sandbox.example/v1/fhir/Patient/')).status(), 500);
     assert.equal(fake.calls(), 2);
+  });
+});
+
+describe('failure causes (Allure categories and the nightly summary)', () => {
+  const causeOf = (message: string): string => (failureCause(message) as { id: string }).id;
+
+  it('files each kind of failure message under its cause', () => {
+    assert.equal(causeOf(new TargetUnavailableError('GET metadata answered 503 after 3 attempt(s)').toString()), 'target-unavailable');
+    assert.equal(causeOf('Error: apiRequestContext.get: connect ECONNREFUSED 127.0.0.1:8003'), 'target-unavailable');
+    assert.equal(causeOf('Error: expect(received).toBe(expected)\n\nExpected: 401\nReceived: 200'), 'conformance');
+    assert.equal(causeOf('Error: expect(received).toBeValidStu3(expected)\n\n1 violation:'), 'conformance');
+    assert.equal(causeOf('NonconformantRedirectError: the redirect to http://localhost:8000/callback returned state null'), 'conformance');
+    assert.equal(causeOf('AuthorizationFlowError: authorizing as BBUser00002, logging in led to an error page'), 'authorization-flow');
+    assert.equal(causeOf("TypeError: Cannot read properties of undefined (reading 'entry')"), 'suite');
   });
 });
