@@ -15,7 +15,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { JSONReport } from '@playwright/test/reporter';
 import { ConfigError, loadSuiteConfig, REPO_ROOT } from '../lib/config.js';
 import { FAULT_MODES, faultModeOrThrow, UnknownFaultError, type FaultMode } from '../sandbox/src/faults/catalog.js';
@@ -35,6 +34,7 @@ import {
   type FaultResult,
   type RunOutcome,
 } from '../sandbox/src/faults/selftest-results.js';
+import { parseFlags, UsageError } from '../sandbox/src/cli-arguments.js';
 
 const USAGE = `Usage: npm run selftest [-- --fault ID,ID] [--workers N] [--min-detection R] [--quick]
 
@@ -57,8 +57,6 @@ const REDACTING_REPORTER = path.join(REPO_ROOT, 'lib/reporting/redacting-reporte
 /** A run that takes longer than this is stopped (a fault that hangs the suite). */
 const RUN_TIMEOUT_MS = 20 * 60_000;
 
-class UsageError extends Error {}
-
 interface Options {
   readonly faults: readonly FaultMode[];
   readonly workers: number | undefined;
@@ -67,23 +65,13 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options | 'help' {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        fault: { type: 'string' },
-        workers: { type: 'string' },
-        'min-detection': { type: 'string' },
-        quick: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseFlags(argv, {
+    fault: { type: 'string' },
+    workers: { type: 'string' },
+    'min-detection': { type: 'string' },
+    quick: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   const faults = values.fault === undefined ? FAULT_MODES : values.fault.split(',').map((id) => id.trim()).filter((id) => id !== '').map(faultModeOrThrow);
   if (faults.length === 0) throw new UsageError('--fault names no fault mode');

@@ -12,7 +12,6 @@
  * Target: BB2_BASE_URL from .env, or else the embedded sandbox, started in this process.
  */
 import http from 'node:http';
-import { parseArgs } from 'node:util';
 import { chromium, request as playwrightRequest } from '@playwright/test';
 import { authorizeInBrowser, AuthorizationFlowError, NonconformantRedirectError, type BrowserAuthorization } from '../fixtures/browser-authorization.js';
 import { LoginRejectedError } from '../fixtures/pages/medicare-login-page.js';
@@ -22,6 +21,7 @@ import { ConfigError, credentialsFor, loadSuiteConfig } from '../lib/config.js';
 import { createOAuthClient, OAuthResponseError } from '../lib/oauth/client.js';
 import { createState } from '../lib/oauth/pkce.js';
 import type { RunningSandbox } from '../sandbox/src/server.js';
+import { parseFlags, UsageError } from '../sandbox/src/cli-arguments.js';
 
 const USAGE = `Usage: npm run token -- --user BBUser##### [--json] [--no-personal-info]
 
@@ -40,8 +40,6 @@ after the output so the curl commands work (Ctrl+C stops it), except with --json
 
 const EXERCISE_CALLBACK = new Set(['http://localhost:8000/callback', 'http://127.0.0.1:8000/callback']);
 
-class UsageError extends Error {}
-
 interface Options {
   readonly username: string;
   readonly json: boolean;
@@ -49,22 +47,12 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options | 'help' {
-  let values;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        user: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'no-personal-info': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseFlags(argv, {
+    user: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'no-personal-info': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) return 'help';
   if (values.user === undefined) throw new UsageError('--user is required, e.g. --user BBUser12345');
   if (!/^BBUser\d{5}$/.test(values.user)) throw new UsageError(`--user must be BBUser followed by 5 digits, got "${values.user}"`);

@@ -2,7 +2,7 @@
  * `npm run sandbox`: starts the embedded BB2 sandbox and prints where it is and how to use it.
  * Settings come from command-line flags, then BB2_SANDBOX_* environment variables, then defaults.
  */
-import { parseArgs } from 'node:util';
+import { choiceFlag, parseFlags, UsageError, wholeNumberFlag, withoutUnset } from './cli-arguments.js';
 import { startSandbox } from './server.js';
 import { LOG_LEVELS, SettingsError, type SandboxSettingsInput } from './settings.js';
 
@@ -19,14 +19,6 @@ Options (each also readable from the environment variable in brackets):
   --log-level LEVEL      ${LOG_LEVELS.join(' | ')} (default info)   [BB2_SANDBOX_LOG_LEVEL]
   -h, --help             this text`;
 
-class UsageError extends Error {}
-
-function integerOption(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a whole number, got "${raw}"`);
-  return Number(raw);
-}
-
 function rateLimitOption(raw: string | undefined): SandboxSettingsInput['rateLimit'] {
   if (raw === undefined) return undefined;
   const match = /^(\d+)\/(\d+)$/.exec(raw);
@@ -35,40 +27,26 @@ function rateLimitOption(raw: string | undefined): SandboxSettingsInput['rateLim
 }
 
 function settingsFromArguments(argv: string[], env: NodeJS.ProcessEnv): SandboxSettingsInput | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'public-url': { type: 'string' },
-        'token-lifetime': { type: 'string' },
-        'rate-limit': { type: 'string' },
-        'log-level': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseFlags(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'public-url': { type: 'string' },
+    'token-lifetime': { type: 'string' },
+    'rate-limit': { type: 'string' },
+    'log-level': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (parsed.help) return 'help';
-  const logLevel = parsed['log-level'] ?? env.BB2_SANDBOX_LOG_LEVEL;
-  if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
-  }
   const settings: SandboxSettingsInput = {
-    port: integerOption('port', parsed.port ?? env.BB2_SANDBOX_PORT),
+    port: wholeNumberFlag('port', parsed.port ?? env.BB2_SANDBOX_PORT),
     host: parsed.host ?? env.BB2_SANDBOX_HOST,
     publicBaseUrl: parsed['public-url'] ?? env.BB2_SANDBOX_PUBLIC_URL,
-    tokenLifetimeSeconds: integerOption('token-lifetime', parsed['token-lifetime'] ?? env.BB2_SANDBOX_TOKEN_LIFETIME),
+    tokenLifetimeSeconds: wholeNumberFlag('token-lifetime', parsed['token-lifetime'] ?? env.BB2_SANDBOX_TOKEN_LIFETIME),
     rateLimit: rateLimitOption(parsed['rate-limit'] ?? env.BB2_SANDBOX_RATE_LIMIT),
-    logLevel: logLevel as SandboxSettingsInput['logLevel'],
+    logLevel: choiceFlag('log-level', parsed['log-level'] ?? env.BB2_SANDBOX_LOG_LEVEL, LOG_LEVELS),
   };
   // Unset options fall back to the settings' defaults.
-  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+  return withoutUnset(settings);
 }
 
 async function main(): Promise<void> {

@@ -13,7 +13,8 @@ import { validateStu3 } from '../../lib/validation/stu3.js';
 import { defaultFhirBehaviour } from '../src/fhir/behaviour.js';
 import { defaultOAuthBehaviour } from '../src/oauth/behaviour.js';
 import { AREA_TAGS, FAULT_AREAS, FAULT_IDS, FAULT_MODES, faultModeOrThrow, UnknownFaultError, type FaultMode } from '../src/faults/catalog.js';
-import { FaultUsageError, parseFaultServeArguments } from '../src/faults/options.js';
+import { UsageError } from '../src/cli-arguments.js';
+import { parseFaultServeArguments } from '../src/faults/options.js';
 import { FaultSelectionError, NORMAL_SANDBOX_COMMAND, sandboxCommand, withActiveFault } from '../src/faults/webserver.js';
 import { startSandbox, type RunningSandbox } from '../src/server.js';
 import { obtainToken, type ClientCredentials, type TokenResponse } from './fhir-beneficiary-flow.js';
@@ -104,7 +105,7 @@ describe('faulty sandbox entry point and webServer command', () => {
     const fromEnv = parseFaultServeArguments([], { BB2_SELFTEST_FAULT: 'next-link-missing' });
     assert.ok(typeof fromEnv === 'object');
     assert.equal(fromEnv.mode.id, 'next-link-missing');
-    assert.throws(() => parseFaultServeArguments([], {}), FaultUsageError);
+    assert.throws(() => parseFaultServeArguments([], {}), UsageError);
     assert.throws(() => parseFaultServeArguments(['--fault', 'x-y'], {}), UnknownFaultError);
     assert.throws(() => parseFaultServeArguments(['--fault', 'count-ignored', '--port', 'abc'], {}), /--port must be a whole number/);
   });

@@ -2,7 +2,7 @@
  * The command line of sandbox/src/faults/serve.ts: which fault mode, and the few sandbox settings a
  * self-test run needs.
  */
-import { parseArgs } from 'node:util';
+import { choiceFlag, parseFlags, UsageError, wholeNumberFlag, withoutUnset } from '../cli-arguments.js';
 import { LOG_LEVELS, type SandboxSettingsInput } from '../settings.js';
 import { FAULT_MODES, faultModeOrThrow, type FaultMode } from './catalog.js';
 
@@ -21,58 +21,34 @@ Options:
   --log-level LEVEL      ${LOG_LEVELS.join(' | ')} (default info)
   -h, --help             this text`;
 
-export class FaultUsageError extends Error {
-  override name = 'FaultUsageError';
-}
-
 export interface FaultServeOptions {
   readonly mode: FaultMode;
   readonly settings: SandboxSettingsInput;
 }
 
-function wholeNumber(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw)) throw new FaultUsageError(`--${name} must be a whole number, got "${raw}"`);
-  return Number(raw);
-}
-
-/** Reads the command line (and BB2_SELFTEST_FAULT); throws FaultUsageError or UnknownFaultError. */
+/** Reads the command line (and BB2_SELFTEST_FAULT); throws UsageError or UnknownFaultError. */
 export function parseFaultServeArguments(argv: readonly string[], env: NodeJS.ProcessEnv): FaultServeOptions | 'help' | 'list' {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        fault: { type: 'string' },
-        list: { type: 'boolean' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'token-lifetime': { type: 'string' },
-        'log-level': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new FaultUsageError((error as Error).message);
-  }
+  const values = parseFlags(argv, {
+    fault: { type: 'string' },
+    list: { type: 'boolean' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'token-lifetime': { type: 'string' },
+    'log-level': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   if (values.list) return 'list';
   const faultId = values.fault ?? env[FAULT_VARIABLE];
-  if (faultId === undefined || faultId === '') throw new FaultUsageError(`no fault mode given: pass --fault ID or set ${FAULT_VARIABLE}`);
+  if (faultId === undefined || faultId === '') throw new UsageError(`no fault mode given: pass --fault ID or set ${FAULT_VARIABLE}`);
   const mode = faultModeOrThrow(faultId);
-  const logLevel = values['log-level'];
-  if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw new FaultUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
-  }
   const settings: SandboxSettingsInput = {
-    port: wholeNumber('port', values.port),
+    port: wholeNumberFlag('port', values.port),
     host: values.host,
-    tokenLifetimeSeconds: wholeNumber('token-lifetime', values['token-lifetime']),
-    logLevel: logLevel as SandboxSettingsInput['logLevel'],
+    tokenLifetimeSeconds: wholeNumberFlag('token-lifetime', values['token-lifetime']),
+    logLevel: choiceFlag('log-level', values['log-level'], LOG_LEVELS),
   };
-  return { mode, settings: Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) };
+  return { mode, settings: withoutUnset(settings) };
 }
 
 export function listFaults(): string {

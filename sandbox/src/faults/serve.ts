@@ -10,7 +10,8 @@
 import { startSandbox } from '../server.js';
 import { SettingsError } from '../settings.js';
 import { UnknownFaultError } from './catalog.js';
-import { FaultUsageError, listFaults, parseFaultServeArguments, USAGE } from './options.js';
+import { UsageError } from '../cli-arguments.js';
+import { listFaults, parseFaultServeArguments, USAGE } from './options.js';
 
 async function main(): Promise<void> {
   const parsed = parseFaultServeArguments(process.argv.slice(2), process.env);
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof FaultUsageError) {
+  if (error instanceof UsageError) {
     console.error(`bb2-sandbox (fault): ${error.message}\n\n${USAGE}`);
     process.exit(2);
   }
