@@ -11,7 +11,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { bundleResources, bundleTotal, DEFAULT_PAGE_SIZE, linkUrl, resourceId } from '../../lib/fhir/bundle.js';
 import { expect, requirement, severity, test } from '../../fixtures/fhir.js';
-import { logInAndDecide, TestClientAuthorizeLink, TestClientHome, TestClientResult, V1_RESULT_PATHS, type ApiCall } from './testclient-pages.js';
+import { logInAndDecide, TestClientAuthorizeLink, TestClientHome, TestClientResult, V1_RESULT_PATHS, type ApiCall } from '../../fixtures/pages/testclient-pages.js';
 
 const TAGS = ['@testclient'];
 

@@ -4,7 +4,7 @@
  * "Get a Sample Authorization Token" offered again.
  */
 import { expect, requirement, severity, test } from '../../fixtures/fhir.js';
-import { logInAndDecide, TestClientAuthorizeLink, TestClientHome } from './testclient-pages.js';
+import { logInAndDecide, TestClientAuthorizeLink, TestClientHome } from '../../fixtures/pages/testclient-pages.js';
 
 test(
   'Cancel on the consent screen returns to the test client home with "Get a Sample Authorization Token" and no token',
