@@ -164,6 +164,11 @@ const PATCH_PROOFS: Record<Stu3SchemaPatch, { input: () => Json; rule: string; p
     rule: 'STU3 schema: required element',
     path: 'extension[0].url',
   },
+  addMissingRequiredBindings: {
+    input: () => ({ ...bb2('coverage_read_v1.json'), status: 'enabled' }),
+    rule: 'STU3 schema: code in required value set',
+    path: 'status',
+  },
 };
 
 describe('each schema patch is needed', () => {
@@ -321,8 +326,8 @@ describe('mutated real samples fail with the right rule and path', () => {
 
     const status = bb2('coverage_read_v1.json');
     status.status = 'Active';
-    // Coverage.status is a code bound to an extensible set in this schema: only the code format applies.
-    assert.deepEqual(validateStu3(status), []);
+    // Coverage.status has a required binding in STU3 (fm-status) that the schema leaves out; patched.
+    assertOnly(validateStu3(status), 'STU3 schema: code in required value set', 'status');
   });
 
   it('a non-integer or out-of-range sequence', () => {

@@ -34,6 +34,7 @@ export const STU3_SCHEMA_PATCHES = [
   'requireCalendarDates',
   'addQuantityProfilesToOpenChoices',
   'requireMandatoryPrimitives',
+  'addMissingRequiredBindings',
 ] as const;
 export type Stu3SchemaPatch = (typeof STU3_SCHEMA_PATCHES)[number];
 
@@ -306,6 +307,28 @@ function requireMandatoryPrimitives({ definitions }: LoadedSchema, options: Stu3
   }
 }
 
+/**
+ * Code elements with a *required* binding in STU3 whose value set the schema leaves out (a plain `code`),
+ * among the types the suite checks; the schema has the enum for every other one (EOB.status, gender, …).
+ * | element          | value set (required)                          | source          |
+ * | Coverage.status  | FinancialResourceStatusCodes (fm-status)      | coverage.html   |
+ */
+const MISSING_REQUIRED_BINDINGS: Record<string, Record<string, readonly string[]>> = {
+  Coverage: { status: ['active', 'cancelled', 'draft', 'entered-in-error'] },
+};
+
+function addMissingRequiredBindings({ definitions }: LoadedSchema): void {
+  for (const [name, elements] of Object.entries(MISSING_REQUIRED_BINDINGS)) {
+    const definition = definitions[name];
+    if (!definition || !isJsonObject(definition.properties)) throw new Error(`STU3 schema: definition ${name} not found`);
+    for (const [element, codes] of Object.entries(elements)) {
+      const property = definition.properties[element];
+      if (!isJsonObject(property)) throw new Error(`STU3 schema: ${name} has no element ${element}`);
+      property.enum = [...codes];
+    }
+  }
+}
+
 const PATCHES: Record<Stu3SchemaPatch, (schema: LoadedSchema, options: Stu3ValidatorOptions) => void> = {
   useResourceTypeDiscriminator,
   integersAsBoundedIntegers,
@@ -314,6 +337,7 @@ const PATCHES: Record<Stu3SchemaPatch, (schema: LoadedSchema, options: Stu3Valid
   requireCalendarDates,
   addQuantityProfilesToOpenChoices,
   requireMandatoryPrimitives,
+  addMissingRequiredBindings,
 };
 
 // ---------------------------------------------------------------------------------------------
