@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { APIRequestContext, APIResponse } from '@playwright/test';
+import type { FullConfig } from '@playwright/test/reporter';
 import { bb2Endpoints } from '../oauth/endpoints.js';
 import { curlCommand, describeRequest, recordingRequestContext, type SecretLookup } from './recorded-request.js';
 import { Redactor } from './redactor.js';
@@ -113,5 +117,20 @@ describe('failure causes (Allure categories and the nightly summary)', () => {
     assert.equal(causeOf('NonconformantRedirectError: the redirect to http://localhost:8000/callback returned state null'), 'conformance');
     assert.equal(causeOf('AuthorizationFlowError: authorizing as BBUser00002, logging in led to an error page'), 'authorization-flow');
     assert.equal(causeOf("TypeError: Cannot read properties of undefined (reading 'entry')"), 'suite');
+  });
+});
+
+describe('the Allure reporter under playwright merge-reports', () => {
+  it('accepts a configuration that has no projects yet, where allure-playwright itself throws', async () => {
+    const { default: MergeSafeAllureReporter } = await import('./allure-reporter.js');
+    const { default: allurePlaywright } = await import('allure-playwright');
+    const merged = { projects: [], metadata: {} } as unknown as FullConfig;
+    const resultsDir = mkdtempSync(path.join(tmpdir(), 'allure-merge-'));
+    try {
+      assert.throws(() => new allurePlaywright.default({ resultsDir }).onConfigure(merged), TypeError);
+      assert.doesNotThrow(() => new MergeSafeAllureReporter({ resultsDir }).onConfigure(merged));
+    } finally {
+      rmSync(resultsDir, { recursive: true, force: true });
+    }
   });
 });
