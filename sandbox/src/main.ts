@@ -3,8 +3,9 @@
  * Settings come from command-line flags, then BB2_SANDBOX_* environment variables, then defaults.
  */
 import { choiceFlag, parseFlags, UsageError, wholeNumberFlag, withoutUnset } from './cli-arguments.js';
+import { closeOnSignals, exitOnStartupFailure } from './entry-point.js';
 import { startSandbox } from './server.js';
-import { LOG_LEVELS, SettingsError, type SandboxSettingsInput } from './settings.js';
+import { LOG_LEVELS, type SandboxSettingsInput } from './settings.js';
 
 const USAGE = `Usage: npm run sandbox -- [options]
 
@@ -67,27 +68,7 @@ async function main(): Promise<void> {
   console.log(`  Users:          BBUser00000 / PW00000! ... BBUser29999 / PW29999!`);
   console.log(`  Test client:    ${sandbox.url}/testclient/`);
   console.log(`  Metadata:       ${sandbox.url}/v1/fhir/metadata`);
-  const stop = () => {
-    void sandbox.close().finally(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignals(sandbox);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`bb2-sandbox: ${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (error instanceof SettingsError) {
-    console.error(`bb2-sandbox: ${error.message}`);
-    process.exit(2);
-  }
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-    console.error(`bb2-sandbox: cannot listen: ${(error as Error).message}`);
-    process.exit(1);
-  }
-  console.error(`bb2-sandbox: failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartupFailure('bb2-sandbox', USAGE, error));

@@ -8,9 +8,8 @@
  * entry rather than a flag of main.ts, so that `npm run sandbox` can never start with a fault.
  */
 import { startSandbox } from '../server.js';
-import { SettingsError } from '../settings.js';
+import { closeOnSignals, exitOnStartupFailure } from '../entry-point.js';
 import { UnknownFaultError } from './catalog.js';
-import { UsageError } from '../cli-arguments.js';
 import { listFaults, parseFaultServeArguments, USAGE } from './options.js';
 
 async function main(): Promise<void> {
@@ -23,27 +22,7 @@ async function main(): Promise<void> {
   console.log(`BB2 embedded sandbox listening on port ${sandbox.port}`);
   console.log(`  URL:            ${sandbox.url}`);
   console.error(`WARNING: fault mode "${mode.id}" is active: this sandbox deliberately breaks ${mode.requirement}. Use it for the self-test only.`);
-  const stop = () => {
-    void sandbox.close().finally(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignals(sandbox);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`bb2-sandbox (fault): ${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (error instanceof UnknownFaultError || error instanceof SettingsError) {
-    console.error(`bb2-sandbox (fault): ${error.message}`);
-    process.exit(2);
-  }
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-    console.error(`bb2-sandbox (fault): cannot listen: ${(error as Error).message}`);
-    process.exit(1);
-  }
-  console.error(`bb2-sandbox (fault): failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartupFailure('bb2-sandbox (fault)', USAGE, error, [UnknownFaultError]));
