@@ -15,6 +15,10 @@ export interface Violation {
   value?: unknown;
   /** One readable sentence about this problem. */
   message: string;
+  /** The catalogue id of the requirement broken (requirements/*.json), e.g. "FHIR-STU3-per-1". */
+  requirement?: string;
+  /** 'warning' violations are reported as notes on the check, never as failures; absent means 'error'. */
+  severity?: 'error' | 'warning';
 }
 
 export type JsonObject = Record<string, unknown>;
