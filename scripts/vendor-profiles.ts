@@ -24,6 +24,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../lib/config.js';
 import { UsageError } from '../sandbox/src/cli-arguments.js';
+import type { PackageName } from '../lib/validation/profiles/conformance.js';
+import { invariantRequirementId, profilePageUrl, profileRequirementId } from '../lib/validation/profiles/requirement-ids.js';
 
 /** The profiles BB2 v2 resources claim or contain (meta.profile values, without version). */
 const ROOT_PROFILES = [
@@ -38,7 +40,7 @@ const ROOT_PROFILES = [
 ];
 
 /** Where each package's copies go, and where its requirement entries live. */
-const PACKAGES: Record<string, { folder: string; requirements: string; title: string; origin: string }> = {
+const PACKAGES: Record<PackageName, { folder: string; requirements: string; title: string; origin: string }> = {
   'hl7.fhir.us.carin-bb': {
     folder: 'schemas/c4bb',
     requirements: 'requirements/c4bb.json',
@@ -181,7 +183,7 @@ function select(packages: LoadedPackage[]): Selected[] {
   return [...selected.values()].sort((a, b) => a.file.fileName.localeCompare(b.file.fileName));
 }
 
-function provenance(pkg: LoadedPackage, config: (typeof PACKAGES)[string], files: Selected[]): string {
+function provenance(pkg: LoadedPackage, config: (typeof PACKAGES)[PackageName], files: Selected[]): string {
   const rows = files.map(({ file, why }) => `| ${file.fileName} | ${String(file.resource.url)} | ${why} | \`${sha256(file.bytes)}\` |`);
   return `# Provenance of the ${config.title} ${pkg.version} files in this folder
 
@@ -222,27 +224,15 @@ interface RequirementsFile {
   requirements: Requirement[];
 }
 
-/** The profile's page in the published IG, e.g. http://hl7.org/fhir/us/carin-bb/STU1.1/StructureDefinition-C4BB-Coverage.html. */
-export function profilePageUrl(packageName: string, profileId: string): string {
-  const base = packageName === 'hl7.fhir.us.carin-bb' ? 'http://hl7.org/fhir/us/carin-bb/STU1.1' : 'http://hl7.org/fhir/us/core/STU3.1.1';
-  return `${base}/StructureDefinition-${profileId}.html`;
-}
-
-/** C4BB-Patient -> "C4BB-Patient"; us-core-patient -> "USCORE-Patient" (the catalogue's id scheme). */
-export function profileRequirementId(packageName: string, profileId: string): string {
-  if (packageName === 'hl7.fhir.us.carin-bb') return profileId;
-  const name = profileId.replace(/^us-core-/, '');
-  return `USCORE-${name.charAt(0).toUpperCase()}${name.slice(1)}`;
-}
-
 function requirementsFor(pkg: LoadedPackage, files: Selected[]): Requirement[] {
   const out: Requirement[] = [];
   for (const { file } of files) {
     const sd = file.resource;
     if (sd.resourceType !== 'StructureDefinition') continue;
     const id = String(sd.id);
-    const page = profilePageUrl(pkg.name, id);
-    const requirementId = profileRequirementId(pkg.name, id);
+    const packageName = pkg.name as PackageName;
+    const page = profilePageUrl(packageName, id);
+    const requirementId = profileRequirementId(packageName, id);
     out.push({
       id: requirementId,
       title: `${String(sd.title ?? sd.name)}: conformance`,
@@ -264,7 +254,7 @@ function requirementsFor(pkg: LoadedPackage, files: Selected[]): Requirement[] {
     }
     for (const [key, { constraint, elements }] of invariants) {
       out.push({
-        id: `${requirementId}-${key}`,
+        id: invariantRequirementId(packageName, id, key),
         title: `${id} invariant ${key}`,
         text: `${String(constraint.human ?? '').trim()} (on ${elements.join(' and ')}; FHIRPath: ${String(constraint.expression ?? '').replace(/\s+/g, ' ').trim()})`,
         strength: constraint.severity === 'error' ? 'SHALL' : 'SHOULD',
@@ -298,7 +288,7 @@ function main(argv: readonly string[]): number {
   for (const name of Object.keys(PACKAGES)) if (!packages.some((pkg) => pkg.name === name)) throw new UsageError(`none of the files is the ${name} package`);
   const selected = select(packages);
   for (const pkg of packages) {
-    const config = PACKAGES[pkg.name];
+    const config = PACKAGES[pkg.name as PackageName];
     if (!config) throw new UsageError(`unexpected package ${pkg.name}`);
     const folder = path.join(REPO_ROOT, config.folder);
     mkdirSync(folder, { recursive: true });
