@@ -38,7 +38,12 @@ export interface InvariantRule {
   readonly expression: string;
   readonly origin: RuleOrigin;
   readonly requirement: string;
+  /** 'each' value of the element (FHIR's rule), or the element's whole 'collection' once per parent (see schemas/c4bb-errata.json). */
+  readonly scope: 'each' | 'collection';
 }
+
+/** Invariants evaluated on the whole collection, keyed "<profile id>#<key>" (from schemas/c4bb-errata.json). */
+export type InvariantScopes = ReadonlyMap<string, 'collection'>;
 
 export interface ElementNode {
   readonly id: string;
@@ -120,7 +125,7 @@ function originOf(chain: readonly ChainLink[], id: string, states: (differential
   return undefined;
 }
 
-function compileNode(element: ElementDefinition, chain: readonly ChainLink[]): ElementNode {
+function compileNode(element: ElementDefinition, chain: readonly ChainLink[], scopes: InvariantScopes): ElementNode {
   const fixedKey = valueKey(element, 'fixed');
   const patternKey = valueKey(element, 'pattern');
   const typeCodes = (element.type ?? []).map((type) => type.code);
@@ -157,6 +162,7 @@ function compileNode(element: ElementDefinition, chain: readonly ChainLink[]): E
       expression: constraint.expression,
       origin,
       requirement: invariantRequirementId(origin.packageName, origin.profileId, constraint.key),
+      scope: scopes.get(`${origin.profileId}#${constraint.key}`) ?? 'each',
     });
   }
   let slicing: Slicing | undefined;
@@ -189,7 +195,7 @@ function compileNode(element: ElementDefinition, chain: readonly ChainLink[]): E
   };
 }
 
-export function compileProfile(conformance: Conformance, sd: StructureDefinition): CompiledProfile {
+export function compileProfile(conformance: Conformance, sd: StructureDefinition, scopes: InvariantScopes = new Map()): CompiledProfile {
   const chain = chainOf(conformance, sd);
   const packageName = conformance.packageOf(sd.url);
   if (!packageName) throw new Error(`${sd.url} is not a vendored profile`);
@@ -197,10 +203,10 @@ export function compileProfile(conformance: Conformance, sd: StructureDefinition
   const first = elements[0];
   if (!first) throw new Error(`${sd.url} has an empty snapshot`);
   const nodes = new Map<string, ElementNode>();
-  const root = compileNode(first, chain);
+  const root = compileNode(first, chain, scopes);
   nodes.set(root.id, root);
   for (const element of elements.slice(1)) {
-    const node = compileNode(element, chain);
+    const node = compileNode(element, chain, scopes);
     nodes.set(node.id, node);
     const { parent, sliceOf } = locate(element.id);
     if (sliceOf !== undefined) {

@@ -3,8 +3,10 @@
  * origins, FHIRPath invariants), then any resource or Bundle checked against the profiles it claims
  * in meta.profile that the vendored set knows, plus any profile the caller names.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { compileProfile, type CompiledProfile, type ElementNode } from './compile.js';
+import { fileURLToPath } from 'node:url';
+import { compileProfile, type CompiledProfile, type ElementNode, type InvariantScopes } from './compile.js';
 import { Conformance, withoutVersion } from './conformance.js';
 import { InvariantEvaluator } from './invariants.js';
 import { Terminology } from './terminology.js';
@@ -26,17 +28,34 @@ export interface ProfileValidator {
   validate(document: unknown, options?: ProfileValidationOptions): Violation[];
 }
 
+export const ERRATA_PATH = fileURLToPath(new URL('../../../schemas/c4bb-errata.json', import.meta.url));
+
+interface ErrataFile {
+  invariants: { key: string; profiles: string[]; evaluate: 'collection' }[];
+}
+
+/** The invariants schemas/c4bb-errata.json evaluates on a whole collection, keyed "<profile id>#<key>". */
+export function loadInvariantScopes(file = ERRATA_PATH): InvariantScopes {
+  const errata = JSON.parse(readFileSync(file, 'utf8')) as ErrataFile;
+  const scopes = new Map<string, 'collection'>();
+  for (const entry of errata.invariants) {
+    if (entry.evaluate !== 'collection') throw new Error(`${file}: invariant ${entry.key}: unknown "evaluate" ${JSON.stringify(entry.evaluate)}`);
+    for (const profile of entry.profiles) scopes.set(`${profile}#${entry.key}`, 'collection');
+  }
+  return scopes;
+}
+
 /** Rule and note for a meta.profile value the validator cannot use (a profile outside the vendored set, another version). */
 const UNCHECKED_PROFILE_RULE = 'profile:unchecked-claim';
 
-export function createProfileValidator(conformance: Conformance = Conformance.loadVendored()): ProfileValidator {
+export function createProfileValidator(conformance: Conformance = Conformance.loadVendored(), scopes: InvariantScopes = loadInvariantScopes()): ProfileValidator {
   const start = performance.now();
   const terminology = new Terminology(conformance);
   const invariants = new InvariantEvaluator(terminology);
   const profiles = new Map<string, CompiledProfile>();
   for (const sd of conformance.structureDefinitions()) {
     if (sd.kind !== 'resource') continue;
-    const profile = compileProfile(conformance, sd);
+    const profile = compileProfile(conformance, sd, scopes);
     profiles.set(profile.url, profile);
     const precompile = (node: ElementNode): void => {
       invariants.precompile(node.invariants, node.path.replace(/\[x\]$/, ''));

@@ -18,7 +18,7 @@
  * apply to it, and nothing below it is a profile rule.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { CompiledProfile, ElementNode, RuleOrigin, Slicing } from './compile.js';
+import type { CompiledProfile, ElementNode, InvariantRule, RuleOrigin, Slicing } from './compile.js';
 import type { InvariantEvaluator } from './invariants.js';
 import type { Membership, Terminology } from './terminology.js';
 import { formatPath, isJsonObject, truncateValue, type JsonObject, type PathSegment, type Violation } from '../violation.js';
@@ -167,6 +167,7 @@ export class ProfileWalk {
         this.report(elementPath, 'cardinality', child, child.rules.cardinality, `requires ${cardinalityText(child.min, child.max)}, found ${items.length}`);
       }
       this.checkItems(child, items);
+      this.checkCollectionInvariants(child, items, elementPath);
       if (child.slicing) this.checkSlicing(child, child.slicing, items, elementPath);
       else for (const item of items) this.descend(child, item);
     }
@@ -212,10 +213,21 @@ export class ProfileWalk {
     }
   }
 
+  /** Invariants the errata evaluate on all of the element's values at once (schemas/c4bb-errata.json). */
+  private checkCollectionInvariants(node: ElementNode, items: readonly Item[], path: PathSegment[]): void {
+    const rules = node.invariants.filter((rule) => rule.scope === 'collection');
+    if (rules.length === 0 || items.length === 0) return;
+    this.evaluateInvariants(node, rules, { value: items.map((item) => item.value), path, type: undefined });
+  }
+
   private checkInvariants(node: ElementNode, item: Item): void {
-    if (node.invariants.length === 0 || item.value === undefined) return;
+    this.evaluateInvariants(node, node.invariants.filter((rule) => rule.scope === 'each'), item);
+  }
+
+  private evaluateInvariants(node: ElementNode, rules: readonly InvariantRule[], item: Item): void {
+    if (rules.length === 0 || item.value === undefined) return;
     const elementPath = node.path.replace(/\[x\]$/, '');
-    for (const rule of node.invariants) {
+    for (const rule of rules) {
       const verdict = this.services.invariants.evaluate(rule, elementPath, item.value, this.resource);
       if (verdict.kind === 'pass') continue;
       const kind: RuleKind = `invariant:${rule.key}`;
