@@ -104,6 +104,28 @@ interface ChainLink {
   readonly differential: ReadonlyMap<string, ElementDefinition>;
 }
 
+/**
+ * The differential by the ids the snapshot uses. A differential may name one type of a choice by its
+ * renamed path ("supportingInfo:admissionperiod.timingPeriod"), which the snapshot writes as a type
+ * slice of the choice ("…timing[x]:timingPeriod"): such ids are mapped to the snapshot's.
+ */
+function differentialById(sd: StructureDefinition): Map<string, ElementDefinition> {
+  const snapshotIds = new Set(sd.snapshot.element.map((element) => element.id));
+  const byId = new Map<string, ElementDefinition>();
+  for (const element of sd.differential.element) {
+    let id = element.id;
+    if (!snapshotIds.has(id)) {
+      const lastDot = id.lastIndexOf('.');
+      const parent = id.slice(0, lastDot);
+      const renamed = id.slice(lastDot + 1);
+      const choice = sd.snapshot.element.find((candidate) => candidate.id.startsWith(`${parent}.`) && candidate.id.endsWith(`[x]:${renamed}`) && candidate.id.slice(parent.length + 1).indexOf('.') === -1);
+      if (choice) id = choice.id;
+    }
+    byId.set(id, element);
+  }
+  return byId;
+}
+
 /** The profile and the vendored profiles it derives from, most basic first. */
 function chainOf(conformance: Conformance, sd: StructureDefinition): ChainLink[] {
   const chain: ChainLink[] = [];
@@ -111,7 +133,7 @@ function chainOf(conformance: Conformance, sd: StructureDefinition): ChainLink[]
   while (current) {
     const packageName = conformance.packageOf(current.url);
     if (!packageName) break;
-    chain.unshift({ sd: current, packageName, differential: new Map(current.differential.element.map((element) => [element.id, element])) });
+    chain.unshift({ sd: current, packageName, differential: differentialById(current) });
     current = current.baseDefinition ? conformance.structureDefinition(current.baseDefinition) : undefined;
   }
   return chain;
@@ -147,7 +169,11 @@ function compileNode(element: ElementDefinition, chain: readonly ChainLink[], sc
     if (origin) rules.binding = origin;
   }
   if (element.path.endsWith('[x]')) {
-    const origin = originOf(chain, element.id, (diff) => diff.type !== undefined && isDeepStrictEqual(diff.type.map((type) => type.code), typeCodes));
+    // Narrowed either on the choice itself or by naming the one type left ("timingPeriod" 1..1).
+    const renamed = typeCodes.length === 1 ? `${element.id}:${element.path.slice(element.path.lastIndexOf('.') + 1, -3)}${(typeCodes[0] ?? '').charAt(0).toUpperCase()}${(typeCodes[0] ?? '').slice(1)}` : undefined;
+    const origin =
+      originOf(chain, element.id, (diff) => diff.type !== undefined && isDeepStrictEqual(diff.type.map((type) => type.code), typeCodes)) ??
+      (renamed === undefined ? undefined : originOf(chain, renamed, (diff) => diff.type !== undefined && isDeepStrictEqual(diff.type.map((type) => type.code), typeCodes)));
     if (origin) rules.types = origin;
   }
   const invariants: InvariantRule[] = [];

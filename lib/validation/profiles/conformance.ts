@@ -112,7 +112,7 @@ export class Conformance {
         try {
           resource = JSON.parse(readFileSync(`${folder}${file}`, 'utf8')) as ConformanceResource;
         } catch (error) {
-          throw new Error(`${folder}${file} is not JSON: ${(error as Error).message}`);
+          throw new Error(`${folder}${file} is not JSON: ${(error as Error).message}`, { cause: error });
         }
         if (typeof resource.url !== 'string') throw new Error(`${folder}${file} has no canonical url`);
         entries.push({ resource, packageName, file: `${folder}${file}` });

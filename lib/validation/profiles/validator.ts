@@ -71,13 +71,14 @@ export function createProfileValidator(conformance: Conformance = Conformance.lo
     const owner = describeResource(resource);
     const claimed = isJsonObject(resource.meta) && Array.isArray(resource.meta.profile) ? resource.meta.profile.filter((url): url is string => typeof url === 'string') : [];
     const chosen = new Map<string, CompiledProfile>();
-    for (const url of [...claimed, ...(options.profiles ?? [])]) {
+    const requested = [...claimed.map((url, index) => ({ url, at: [...path, 'meta', 'profile', index] })), ...(options.profiles ?? []).map((url) => ({ url, at: [...path, 'meta', 'profile'] }))];
+    for (const { url, at } of requested) {
       const profile = profiles.get(withoutVersion(url));
       const version = url.includes('|') ? url.slice(url.indexOf('|') + 1) : undefined;
       if (!profile || (version !== undefined && version !== profile.version)) {
         out.push({
           ...owner,
-          path: formatPath([...path, 'meta', 'profile']),
+          path: formatPath(at),
           rule: UNCHECKED_PROFILE_RULE,
           value: url,
           message: profile
