@@ -12,10 +12,11 @@ import { REPO_ROOT } from '../lib/config.js';
 import { parseFlags, UsageError } from '../sandbox/src/cli-arguments.js';
 import { dataSection } from './bench/data.js';
 import { formatRow, type Baseline, type BenchSection, type Figure } from './bench/figures.js';
+import { profilesSection } from './bench/profiles.js';
 import { sandboxSection } from './bench/sandbox.js';
 import { validationSection } from './bench/validation.js';
 
-const SECTIONS: readonly BenchSection[] = [dataSection, validationSection, sandboxSection];
+const SECTIONS: readonly BenchSection[] = [dataSection, validationSection, profilesSection, sandboxSection];
 const DEFAULT_BASELINE = path.join(REPO_ROOT, 'bench', 'baseline.json');
 
 const USAGE = `Usage: npm run bench [-- --only SECTION,SECTION] [--baseline FILE] [--save-baseline]
