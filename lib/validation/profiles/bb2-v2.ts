@@ -11,8 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { getProfileValidator, type ProfileValidator } from './validator.js';
-import { describeResource, formatPath, isJsonObject, type JsonObject, type PathSegment, type Violation } from '../violation.js';
+import { claimedProfiles, forEachResource, getProfileValidator, type ProfileValidator } from './validator.js';
+import { describeResource, formatPath, type JsonObject, type PathSegment, type Violation } from '../violation.js';
 
 export const BB2_V2_PROFILES_PATH = fileURLToPath(new URL('../../../schemas/bb2-v2-profiles.json', import.meta.url));
 
@@ -122,7 +122,7 @@ export function createBb2V2ProfileChecker(facts: Bb2V2ProfileFacts = loadBb2V2Pr
   const checkClaim = (resource: JsonObject, path: PathSegment[], known: readonly CompiledDeviation[], out: Violation[]): void => {
     const expected = expectedProfile(resource);
     const owner = describeResource(resource);
-    const claimed = isJsonObject(resource.meta) && Array.isArray(resource.meta.profile) ? resource.meta.profile.filter((url): url is string => typeof url === 'string') : [];
+    const claimed = claimedProfiles(resource);
     if (expected && !claimed.some((url) => url.split('|')[0] === expected)) {
       const what = resource.resourceType === 'ExplanationOfBenefit' ? `a ${String(resource.id).split('-')[0]} claim` : `a ${owner.resourceType}`;
       out.push({
@@ -155,11 +155,7 @@ export function createBb2V2ProfileChecker(facts: Bb2V2ProfileFacts = loadBb2V2Pr
         const prefix = formatPath(path);
         for (const violation of violations) out.push({ ...violation, path: prefix === '' ? violation.path : violation.path === '' ? prefix : `${prefix}.${violation.path}` });
       };
-      if (isJsonObject(document) && document.resourceType === 'Bundle' && Array.isArray(document.entry)) {
-        document.entry.forEach((entry, index) => {
-          if (isJsonObject(entry) && isJsonObject(entry.resource)) visit(entry.resource, ['entry', index, 'resource']);
-        });
-      } else if (isJsonObject(document)) visit(document, []);
+      forEachResource(document, visit);
       return out.map((violation) => asNote(violation, known));
     },
   };

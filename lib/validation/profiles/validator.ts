@@ -45,6 +45,21 @@ export function loadInvariantScopes(file = ERRATA_PATH): InvariantScopes {
   return scopes;
 }
 
+/** The canonical URLs a resource claims in meta.profile. */
+export function claimedProfiles(resource: JsonObject): string[] {
+  return isJsonObject(resource.meta) && Array.isArray(resource.meta.profile) ? resource.meta.profile.filter((url): url is string => typeof url === 'string') : [];
+}
+
+/** Calls visit for a resource, or for each entry resource of a Bundle, with its path in the document. */
+export function forEachResource(document: unknown, visit: (resource: JsonObject, path: PathSegment[]) => void): void {
+  if (!isJsonObject(document)) return;
+  if (document.resourceType === 'Bundle' && Array.isArray(document.entry)) {
+    document.entry.forEach((entry, index) => {
+      if (isJsonObject(entry) && isJsonObject(entry.resource)) visit(entry.resource, ['entry', index, 'resource']);
+    });
+  } else visit(document, []);
+}
+
 /** Rule and note for a meta.profile value the validator cannot use (a profile outside the vendored set, another version). */
 const UNCHECKED_PROFILE_RULE = 'profile:unchecked-claim';
 
@@ -104,12 +119,7 @@ export function createProfileValidator(conformance: Conformance = Conformance.lo
     profile: (url) => profiles.get(withoutVersion(url)),
     validate(document, options = {}) {
       const out: Violation[] = [];
-      if (!isJsonObject(document)) return out;
-      if (document.resourceType === 'Bundle' && Array.isArray(document.entry)) {
-        document.entry.forEach((entry, index) => {
-          if (isJsonObject(entry) && isJsonObject(entry.resource)) validateResource(entry.resource, ['entry', index, 'resource'], options, out);
-        });
-      } else validateResource(document, [], options, out);
+      forEachResource(document, (resource, path) => validateResource(resource, path, options, out));
       // Two claimed profiles that share a base (C4BB-Patient and US Core Patient) report its rules once.
       const seen = new Set<string>();
       return out.filter((violation) => {
