@@ -10,7 +10,12 @@
  * item.adjudication slice instead of the base element), accepts any value for a slice discriminated
  * by a required binding, supports neither exists nor profile discriminators, checks no binding at
  * all, and validates the children of a slice member against the unsliced element (medplum issue
- * #8677); 5.x needs Node >= 22. @atomic-ehr/fhirschema 0.0.14 checks neither bindings nor invariants.
+ * #8677). A snapshot fix-up (the base item.adjudication inlined where the contentReference is) lets
+ * it load, but then on BFD's six EOB goldens it reports nested slices of absent slices ("slice
+ * 'valueString' expected 1..1, found 0" on every EOB), fails EOB-careteam-qualification for want of a
+ * terminology server, and misses a care team role outside its required value set, the inpatient
+ * procedures without type, the carrier items without payment status and the HHA Address locations.
+ * 5.x needs Node >= 22. @atomic-ehr/fhirschema 0.0.14 checks neither bindings nor invariants.
  *
  * mustSupport is ignored: it obliges a server to be able to send an element, not any value to hold it.
  * A contentReference element (item.detail.adjudication) takes its rules from the base resource's
