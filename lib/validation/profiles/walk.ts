@@ -129,8 +129,19 @@ function nodeAtPath(slice: ElementNode, path: string): ElementNode | undefined {
 
 const SIMPLE_PATH = /^(\$this|[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*)$/;
 
+/** Binding notes of one element, gathered so that a resource gets one note per element, not one per value. */
+interface BindingNotes {
+  readonly node: ElementNode;
+  readonly origin: RuleOrigin;
+  readonly kind: RuleKind;
+  readonly first: Item;
+  readonly problem: string;
+  readonly found: string[];
+}
+
 export class ProfileWalk {
   private readonly out: Violation[] = [];
+  private readonly bindingNotes = new Map<string, BindingNotes>();
 
   constructor(
     private readonly services: WalkServices,
@@ -147,6 +158,10 @@ export class ProfileWalk {
     }
     this.checkInvariants(root, { value: this.resource, path: resourcePath, type: this.profile.type });
     this.walkObject(this.resource, root, resourcePath);
+    for (const notes of this.bindingNotes.values()) {
+      const values = notes.found.length === 1 ? `found ${notes.found[0]}` : `found ${notes.found.length} values, e.g. ${notes.found.slice(0, 3).join('; ')}`;
+      this.report(notes.first.path, notes.kind, notes.node, notes.origin, `${notes.problem}; ${values}`, notes.first.value, 'warning');
+    }
     return this.out;
   }
 
@@ -210,12 +225,15 @@ export class ProfileWalk {
     const membership = this.membership(valueSet, item.type ?? node.types[0]?.code, item.value);
     if (membership.kind === 'member') return;
     const found = describeCodes(item.value);
-    if (strength === 'required') {
-      if (membership.kind === 'unknown') this.report(item.path, 'required-binding', node, origin, `is bound (required) to ValueSet ${valueSet}, which cannot be checked offline: ${membership.reason}; found ${found}`, item.value, 'warning');
-      else this.report(item.path, 'required-binding', node, origin, `must be a code from ValueSet ${valueSet} (required binding), found ${found}`, item.value);
-    } else if (membership.kind === 'not-member') {
-      this.report(item.path, 'extensible-binding', node, origin, `should be a code from ValueSet ${valueSet} when one fits (extensible binding), found ${found}`, item.value, 'warning');
-    }
+    if (strength === 'required' && membership.kind === 'not-member') this.report(item.path, 'required-binding', node, origin, `must be a code from ValueSet ${valueSet} (required binding), found ${found}`, item.value);
+    else if (strength === 'required' && membership.kind === 'unknown') this.noteBinding(node, origin, 'required-binding', item, `is bound (required) to ValueSet ${valueSet}, which cannot be checked offline: ${membership.reason}`, found);
+    else if (membership.kind === 'not-member') this.noteBinding(node, origin, 'extensible-binding', item, `should be a code from ValueSet ${valueSet} when one fits (extensible binding)`, found);
+  }
+
+  private noteBinding(node: ElementNode, origin: RuleOrigin, kind: RuleKind, item: Item, problem: string, found: string): void {
+    const notes = this.bindingNotes.get(`${node.id} ${kind}`);
+    if (notes) notes.found.push(found);
+    else this.bindingNotes.set(`${node.id} ${kind}`, { node, origin, kind, first: item, problem, found: [found] });
   }
 
   /** Invariants the errata evaluate on all of the element's values at once (schemas/c4bb-errata.json). */
