@@ -166,8 +166,8 @@ describe('authentication and permissions', () => {
     const withToken = await api('/v1/fhir/Patient/', full, { method: 'POST', body: '{}' });
     assert.equal(withToken.status, 403);
   });
-  it('leaves other resource types and v2 FHIR to the HTML 404 page', async () => {
-    for (const path of ['/v1/fhir/Observation', '/v1/fhir/Observation/1', '/v2/fhir/Patient/']) {
+  it('leaves other resource types and API versions to the HTML 404 page', async () => {
+    for (const path of ['/v1/fhir/Observation', '/v1/fhir/Observation/1', '/v2/fhir/Observation', '/v3/fhir/Patient/']) {
       const response = await api(path, full);
       assert.equal(response.status, 404, path);
       assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
