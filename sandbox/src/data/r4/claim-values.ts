@@ -46,6 +46,12 @@ export function variableOf(object: JsonObject): string | undefined {
   return undefined;
 }
 
+/**
+ * Code systems v1 and v2 name differently: v1's revenue-centre NDC variable is an NDC coding of the
+ * line's productOrService in v2 (BFD OutpatientClaimTransformerV2 and the other institutional ones).
+ */
+const SYSTEM_ALIASES: ReadonlyMap<string, string> = new Map([[`${VARIABLES}rev_cntr_ide_ndc_upc_num`, 'http://hl7.org/fhir/sid/ndc']]);
+
 /** The key of an element's amount (Money), in v1 and v2 alike. */
 export const MONEY_KEYS = ['valueMoney', 'amount', 'usedMoney'] as const;
 
@@ -61,7 +67,11 @@ class ScopeIndex implements ScopeValues {
     const variable = variableOf(object);
     if (variable !== undefined) this.addKeyed(variable, object);
     if (typeof object.system !== 'string') return;
-    if (typeof object.code === 'string') push(this.codings, object.system, object);
+    if (typeof object.code === 'string') {
+      push(this.codings, object.system, object);
+      const alias = SYSTEM_ALIASES.get(object.system);
+      if (alias !== undefined) push(this.codings, alias, object);
+    }
     else if (typeof object.value === 'string') push(this.identifiers, object.system, object.value);
   }
 
