@@ -18,7 +18,7 @@ import { child, children, forEachObject, isJsonObject, type JsonObject } from '.
 import type { UserProfile } from '../profile.js';
 import { SeededRandom } from '../random.js';
 import type { SyntheticUser } from '../users.js';
-import { indexClaimValues, MONEY_KEYS, VARIABLES, variableOf, type ScopeValues } from './claim-values.js';
+import { indexClaimValues, MONEY_KEYS, VARIABLES, variableOf, type ClaimValues, type ScopeValues } from './claim-values.js';
 import { r4EobTemplate, r4EobTemplateDates } from './templates.js';
 
 const NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
@@ -71,9 +71,12 @@ function hasTypeCode(identifier: JsonObject, system: string, code: string): bool
   return isJsonObject(type) && children(type, 'coding').some((coding) => coding.system === system && coding.code === code);
 }
 
+function numeric(value: unknown): value is string {
+  return typeof value === 'string' && /^\d+$/.test(value);
+}
+
 /** NPIs appear with the us-npi system, typed "npi" without a system, or as the carrier billing NPI. */
 function rewriteNpi(object: JsonObject, context: R4Claim): void {
-  const numeric = (value: unknown): value is string => typeof value === 'string' && /^\d+$/.test(value);
   if (object.system === NPI_SYSTEM && numeric(object.code)) object.code = npiFor(context, object.code);
   else if ((object.system === NPI_SYSTEM || object.system === BILLING_NPI_SYSTEM || hasTypeCode(object, C4BB_IDENTIFIER_TYPE, 'npi')) && numeric(object.value)) {
     object.value = npiFor(context, object.value);
@@ -195,19 +198,24 @@ function categoryCode(entry: JsonObject): string | undefined {
 }
 
 /** The supportingInfo entries without a CCW variable, whose v1 values live elsewhere in the v1 EOB. */
-function setUnkeyedSupportingInfo(eob: JsonObject, v1: JsonObject, values: ReturnType<typeof indexClaimValues>): void {
+/** BFD v1 puts the Part D fill number and days' supply on the line's quantity; v2 in supportingInfo. */
+const PART_D_QUANTITIES: ReadonlyMap<string, string> = new Map([
+  ['refillnum', `${VARIABLES}fill_num`],
+  ['dayssupply', `${VARIABLES}days_suply_num`],
+]);
+
+function setUnkeyedSupportingInfo(eob: JsonObject, v1: JsonObject, values: ClaimValues): void {
   for (const entry of children(eob, 'supportingInfo')) {
     const code = categoryCode(entry);
     if (code === 'admissionperiod' && isJsonObject(v1.hospitalization)) entry.timingPeriod = copyPeriod(v1.hospitalization);
-    // BFD v1 puts the Part D fill number and days' supply on the line's quantity.
-    const lineQuantity = (variable: string) => values.lines[0]?.quantities.get(`${VARIABLES}${variable}`);
-    const quantity = code === 'refillnum' ? lineQuantity('fill_num') : code === 'dayssupply' ? lineQuantity('days_suply_num') : undefined;
+    const variable = code === undefined ? undefined : PART_D_QUANTITIES.get(code);
+    const quantity = variable === undefined ? undefined : values.lines[0]?.quantities.get(variable);
     if (quantity !== undefined && isJsonObject(entry.valueQuantity)) entry.valueQuantity.value = quantity;
   }
 }
 
 /** Totals BFD v2 derives from amounts v1 shows elsewhere: totalCost, and the Part D lines' drug cost. */
-function setTotals(eob: JsonObject, v1: JsonObject, values: ReturnType<typeof indexClaimValues>): void {
+function setTotals(eob: JsonObject, v1: JsonObject, values: ClaimValues): void {
   for (const total of children(eob, 'total')) {
     const amount = isJsonObject(total.amount) ? total.amount : undefined;
     if (amount === undefined) continue;
@@ -230,7 +238,7 @@ function setProviderNumber(eob: JsonObject, values: ScopeValues): void {
   }
 }
 
-function buildLines(eob: JsonObject, v1: JsonObject, context: R4Claim, values: ReturnType<typeof indexClaimValues>, diagnosisSequences: ReadonlyMap<number, number>): void {
+function buildLines(eob: JsonObject, v1: JsonObject, context: R4Claim, values: ClaimValues, diagnosisSequences: ReadonlyMap<number, number>): void {
   const [templateLine] = children(eob, 'item');
   if (!templateLine) return;
   const text = JSON.stringify(templateLine);
