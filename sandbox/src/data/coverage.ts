@@ -5,6 +5,7 @@
  * code for Part A and B without state buy-in); where a sample shows a code without display, so do we.
  */
 import { instant, isoDate } from './calendar.js';
+import { VARIABLES } from './code-systems.js';
 import { children, child, setCoding, type JsonObject } from './json.js';
 import { dualStatus } from './patient.js';
 import type { UserProfile } from './profile.js';
@@ -13,7 +14,6 @@ import type { SyntheticUser } from './users.js';
 
 type Coding = readonly [code: string, display?: string];
 
-const VARIABLES = 'https://bluebutton.cms.gov/resources/variables/';
 const NOT_ENROLLED: Coding = ['0', 'Not Medicare enrolled for the month'];
 
 /** The value of each (monthly) variable for this user; `variable` is the url's last segment without the month. */

@@ -7,6 +7,7 @@
 import { ICD10_START_DAY, dayOf, instant, isoDate } from './calendar.js';
 import type { PlannedClaim } from './claim-plan.js';
 import type { ClaimType } from './claim-types.js';
+import { CLAIM_GROUP_SYSTEM, HCPCS_SYSTEM, ICD10_SYSTEM, ICD9_SYSTEM, NDC_SYSTEM, NPI_SYSTEM, VARIABLES } from './code-systems.js';
 import {
   DME_MODIFIERS,
   DRGS,
@@ -26,20 +27,13 @@ import { SeededRandom } from './random.js';
 import { eobTemplate, eobTemplateDates, type EobTemplateDates } from './templates.js';
 import type { SyntheticUser } from './users.js';
 
-const VARIABLES = 'https://bluebutton.cms.gov/resources/variables/';
-const NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
-const NDC_SYSTEM = 'http://hl7.org/fhir/sid/ndc';
-const HCPCS_SYSTEM = 'https://bluebutton.cms.gov/resources/codesystem/hcpcs';
 const MONEY_SYSTEM = 'urn:iso:std:iso:4217';
-const ICD10_SYSTEM = 'http://hl7.org/fhir/sid/icd-10';
-const ICD9_SYSTEM = 'http://hl7.org/fhir/sid/icd-9-cm';
 
 /** Identifiers whose values are opaque control/reference numbers: replaced by random digits of the same length. */
 export const CONTROL_NUMBER_SYSTEMS: ReadonlySet<string> = new Set(
   ['carr_clm_cntl_num', 'fi_doc_clm_cntl_num', 'fi_orig_clm_cntl_num', 'rx_srvc_rfrnc_num', 'suplrnum', 'prvdr_num'].map((name) => `${VARIABLES}${name}`),
 );
 const CLAIM_ID_SYSTEMS = new Set([`${VARIABLES}clm_id`, `${VARIABLES}pde_id`]);
-const CLAIM_GROUP_SYSTEM = 'https://bluebutton.cms.gov/resources/identifier/claim-group';
 /** Keys whose string values are dates (or dateTimes) tied to the claim's service period. */
 export const DATE_KEYS: ReadonlySet<string> = new Set(['start', 'end', 'timingDate', 'servicedDate', 'date']);
 const DATE_PATTERN = /^(\d{4}-\d{2}-\d{2})(.*)$/;

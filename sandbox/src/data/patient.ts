@@ -6,6 +6,7 @@
  */
 import { LAST_DATA_DAY, instant, isoDate } from './calendar.js';
 import type { PlannedClaim } from './claim-plan.js';
+import { VARIABLES } from './code-systems.js';
 import { identityHash } from './identity-hash.js';
 import { children, child, setExtensionCoding, type JsonObject } from './json.js';
 import type { UserProfile } from './profile.js';
@@ -13,7 +14,6 @@ import { SeededRandom } from './random.js';
 import { patientTemplate } from './templates.js';
 import type { SyntheticUser } from './users.js';
 
-const VARIABLES = 'https://bluebutton.cms.gov/resources/variables/';
 const US_CORE_SEX = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-sex';
 /** SNOMED CT codes BFD puts in us-core-sex. */
 const SEX_CODES = { female: '248152002', male: '248153007' } as const;

@@ -9,9 +9,8 @@
  * category/type coding (adjudication, total, information/supportingInfo, benefitBalance.financial).
  * Codings and identifiers are kept by system, in document order. Claim lines are indexed one scope each.
  */
+import { NDC_SYSTEM, VARIABLES } from '../code-systems.js';
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
-
-export const VARIABLES = 'https://bluebutton.cms.gov/resources/variables/';
 
 export interface ScopeValues {
   /** Money amounts: valueMoney, adjudication/total amount, benefitBalance usedMoney. */
@@ -50,7 +49,7 @@ export function variableOf(object: JsonObject): string | undefined {
  * Code systems v1 and v2 name differently: v1's revenue-centre NDC variable is an NDC coding of the
  * line's productOrService in v2 (BFD OutpatientClaimTransformerV2 and the other institutional ones).
  */
-const SYSTEM_ALIASES: ReadonlyMap<string, string> = new Map([[`${VARIABLES}rev_cntr_ide_ndc_upc_num`, 'http://hl7.org/fhir/sid/ndc']]);
+const SYSTEM_ALIASES: ReadonlyMap<string, string> = new Map([[`${VARIABLES}rev_cntr_ide_ndc_upc_num`, NDC_SYSTEM]]);
 
 /** The key of an element's amount (Money), in v1 and v2 alike. */
 export const MONEY_KEYS = ['valueMoney', 'amount', 'usedMoney'] as const;

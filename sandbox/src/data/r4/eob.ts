@@ -13,24 +13,19 @@
  * dates, amounts scaled by the claim's and line's factors, control numbers drawn.
  */
 import type { PlannedClaim } from '../claim-plan.js';
+import { CLAIM_GROUP_SYSTEM, HCPCS_SYSTEM, ICD10_SYSTEM, ICD9_SYSTEM, NDC_SYSTEM, NPI_SYSTEM, VARIABLES } from '../code-systems.js';
 import { buildClaim, cents, CONTROL_NUMBER_SYSTEMS, DATE_KEYS, moveDates, type BuiltClaim } from '../eob.js';
 import { child, children, forEachObject, isJsonObject, type JsonObject } from '../json.js';
 import type { UserProfile } from '../profile.js';
 import { SeededRandom } from '../random.js';
 import type { SyntheticUser } from '../users.js';
-import { indexClaimValues, MONEY_KEYS, VARIABLES, variableOf, type ClaimValues, type ScopeValues } from './claim-values.js';
+import { indexClaimValues, MONEY_KEYS, variableOf, type ClaimValues, type ScopeValues } from './claim-values.js';
 import { r4EobTemplate, r4EobTemplateDates } from './templates.js';
 
-const NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
 const C4BB_IDENTIFIER_TYPE = 'http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBIdentifierType';
 const HL7_IDENTIFIER_TYPE = 'http://terminology.hl7.org/CodeSystem/v2-0203';
-const HCPCS_SYSTEM = 'https://bluebutton.cms.gov/resources/codesystem/hcpcs';
-const NDC_SYSTEM = 'http://hl7.org/fhir/sid/ndc';
-const CLAIM_GROUP_SYSTEM = 'https://bluebutton.cms.gov/resources/identifier/claim-group';
 const BILLING_NPI_SYSTEM = `${VARIABLES}carr_clm_blg_npi_num`;
-const ICD10 = 'http://hl7.org/fhir/sid/icd-10';
 const ICD10_CM = 'http://hl7.org/fhir/sid/icd-10-cm';
-const ICD9_CM = 'http://hl7.org/fhir/sid/icd-9-cm';
 const ICD10_PCS = 'http://www.cms.gov/Medicare/Coding/ICD10';
 const TOTAL_CHARGE = `${VARIABLES}clm_tot_chrg_amt`;
 const DRUG_COST = `${VARIABLES}tot_rx_cst_amt`;
@@ -158,8 +153,8 @@ function copyPeriod(period: JsonObject): JsonObject {
 function icdCodings(source: Coding, kind: 'diagnosis' | 'procedure'): Coding[] {
   const code = source.code ?? null;
   const withDisplay = (system: string): Coding => (typeof source.display === 'string' ? { system, code, display: source.display } : { system, code });
-  if (source.system === ICD10) return [withDisplay(kind === 'diagnosis' ? ICD10_CM : ICD10_PCS), withDisplay(ICD10)];
-  return [withDisplay(ICD9_CM)];
+  if (source.system === ICD10_SYSTEM) return [withDisplay(kind === 'diagnosis' ? ICD10_CM : ICD10_PCS), withDisplay(ICD10_SYSTEM)];
+  return [withDisplay(ICD9_SYSTEM)];
 }
 
 function firstCoding(concept: unknown): Coding | undefined {

@@ -20,24 +20,27 @@
  *   the line, line-observation-1.
  */
 import { join } from 'node:path';
-import { arr, dropDisplays, latestDate, loadGolden, LOOKED_UP_NAMES, obj, replaceFixtureDrug, visitObjects, writeTemplate, type Json, type JsonObject } from './template-edits.js';
+import { VARIABLES } from '../code-systems.js';
+import {
+  arr,
+  bundleResources,
+  dropDisplays,
+  EOB_GOLDENS,
+  latestDate,
+  loadGolden,
+  LOOKED_UP_NAMES,
+  obj,
+  replaceFixtureDrug,
+  visitObjects,
+  writeTemplate,
+  type ClaimTypeName,
+  type Json,
+  type JsonObject,
+} from './template-edits.js';
 
-const VARIABLES = 'https://bluebutton.cms.gov/resources/variables/';
 const NUCC_TAXONOMY = 'http://nucc.org/provider-taxonomy';
 const RECORD_UPDATED = '2021-06-07T21:51:07.769+00:00';
 
-const EOB_SOURCES = {
-  carrier: 'eobReadCarrier.json',
-  dme: 'eobReadDme.json',
-  hha: 'eobReadHha.json',
-  hospice: 'eobReadHospice.json',
-  inpatient: 'eobReadInpatient.json',
-  outpatient: 'eobReadOutpatient.json',
-  pde: 'eobReadPde.json',
-  snf: 'eobReadSnf.json',
-} as const;
-
-type ClaimTypeName = keyof typeof EOB_SOURCES;
 
 /** The supportingInfo entry whose category names this CCW variable or C4BB code. */
 function supportingInfo(eob: JsonObject, category: string): JsonObject {
@@ -137,14 +140,12 @@ function main(): void {
   resolveIgnoredFields(patient, RECORD_UPDATED);
   writeTemplate(templateFile('patient.json'), patient);
 
-  const coverageBundle = loadGolden(folder, 'coverageSearchByPatientId.json');
-  for (const entry of arr(coverageBundle.entry, 'entry')) {
-    const coverage = obj(obj(entry, 'entry[]').resource, 'resource');
+  for (const coverage of bundleResources(loadGolden(folder, 'coverageSearchByPatientId.json'))) {
     resolveIgnoredFields(coverage, RECORD_UPDATED);
     writeTemplate(templateFile(`coverage-${String(coverage.id).slice(0, 6)}.json`), coverage);
   }
 
-  for (const [type, file] of Object.entries(EOB_SOURCES) as [ClaimTypeName, string][]) {
+  for (const [type, file] of Object.entries(EOB_GOLDENS) as [ClaimTypeName, string][]) {
     const eob = loadGolden(folder, file);
     DATE_FIXES[type](eob);
     dropNpiLookups(eob);

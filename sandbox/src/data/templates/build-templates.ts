@@ -21,13 +21,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   arr,
+  bundleResources,
   dropDisplays,
+  EOB_GOLDENS,
   latestDate,
   loadGolden,
   LOOKED_UP_NAMES,
   obj,
   replaceFixtureDrug,
   writeTemplate as writeJson,
+  type ClaimTypeName,
   type JsonObject,
 } from './template-edits.js';
 
@@ -49,18 +52,6 @@ function resolveIgnoredFields(resource: JsonObject, lastUpdated: string): void {
   Object.assign(resource, JSON.parse(text) as JsonObject);
 }
 
-const EOB_SOURCES = {
-  carrier: 'eobReadCarrier.json',
-  dme: 'eobReadDme.json',
-  hha: 'eobReadHha.json',
-  hospice: 'eobReadHospice.json',
-  inpatient: 'eobReadInpatient.json',
-  outpatient: 'eobReadOutpatient.json',
-  pde: 'eobReadPde.json',
-  snf: 'eobReadSnf.json',
-} as const;
-
-type ClaimTypeName = keyof typeof EOB_SOURCES;
 
 /** Date fixes per template; paths are applied after parsing. */
 const DATE_FIXES: Record<ClaimTypeName, (eob: JsonObject) => void> = {
@@ -131,14 +122,12 @@ function main(): void {
   resolveIgnoredFields(patient, '2021-06-07T21:51:07.769+00:00');
   writeTemplate('patient.json', patient);
 
-  const coverageBundle = load(samples, 'coverageSearchByPatientId.json');
-  for (const entry of arr(coverageBundle.entry, 'entry')) {
-    const coverage = obj(obj(entry, 'entry[]').resource, 'resource');
+  for (const coverage of bundleResources(load(samples, 'coverageSearchByPatientId.json'))) {
     resolveIgnoredFields(coverage, '2021-06-07T21:51:07.769+00:00');
     writeTemplate(`coverage-${String(coverage.id).slice(0, 6)}.json`, coverage);
   }
 
-  for (const [type, file] of Object.entries(EOB_SOURCES) as [ClaimTypeName, string][]) {
+  for (const [type, file] of Object.entries(EOB_GOLDENS) as [ClaimTypeName, string][]) {
     const eob = load(samples, file);
     DATE_FIXES[type](eob);
     dropDisplays(eob, LOOKED_UP_NAMES);

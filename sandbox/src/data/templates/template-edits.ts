@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NDC_SYSTEM } from '../code-systems.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -32,6 +33,11 @@ export function obj(value: Json | undefined, where: string): JsonObject {
 export function arr(value: Json | undefined, where: string): Json[] {
   if (!Array.isArray(value)) throw new Error(`expected an array at ${where}`);
   return value;
+}
+
+/** The resources of a golden search Bundle, in order. */
+export function bundleResources(bundle: JsonObject): JsonObject[] {
+  return arr(bundle.entry, 'entry').map((entry) => obj(obj(entry, 'entry[]').resource, 'resource'));
 }
 
 /** Calls `visit` on every object in the tree, parents first. */
@@ -73,12 +79,26 @@ export function latestDate(node: Json): string {
 /** BFD's fixture drug "000000000 Fake Diluent - WATER" becomes a drug that appears in BB2's own v1 fixtures. */
 export function replaceFixtureDrug(node: Json): void {
   visitObjects(node, (object) => {
-    if (object.system === 'http://hl7.org/fhir/sid/ndc' && object.code === '000000000') {
+    if (object.system === NDC_SYSTEM && object.code === '000000000') {
       object.code = '00378395277';
       object.display = 'Atorvastatin Calcium - ATORVASTATIN CALCIUM TRIHYDRATE';
     }
   });
 }
+
+/** BFD's golden read of each claim type (endpoint-responses/v1/ and v2/ name them alike). */
+export const EOB_GOLDENS = {
+  carrier: 'eobReadCarrier.json',
+  dme: 'eobReadDme.json',
+  hha: 'eobReadHha.json',
+  hospice: 'eobReadHospice.json',
+  inpatient: 'eobReadInpatient.json',
+  outpatient: 'eobReadOutpatient.json',
+  pde: 'eobReadPde.json',
+  snf: 'eobReadSnf.json',
+} as const;
+
+export type ClaimTypeName = keyof typeof EOB_GOLDENS;
 
 /** Writes a template as 2-space indented JSON with a final newline. */
 export function writeTemplate(file: URL, value: JsonObject): void {
