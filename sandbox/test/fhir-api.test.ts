@@ -76,6 +76,10 @@ function linkOf(result: BundleJson, relation: string): URL | undefined {
 }
 
 before(async () => {
+  // Compile the STU3 schema before any connection is open: compiling blocks this process (client and
+  // server) for seconds on a busy machine, long enough for the server to drop an idle keep-alive socket
+  // that fetch then reuses for the next POST (ECONNRESET; fetch retries only idempotent requests).
+  validateStu3({ resourceType: 'Patient' }, 'Patient');
   sandbox = await startSandbox({ port: 0, logLevel: 'silent' });
   const client = localClient(sandbox);
   // One token per beneficiary: a new consent revokes the pair's earlier tokens (§1.5).
