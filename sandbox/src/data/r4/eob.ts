@@ -192,13 +192,13 @@ function categoryCode(entry: JsonObject): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** The supportingInfo entries without a CCW variable, whose v1 values live elsewhere in the v1 EOB. */
 /** BFD v1 puts the Part D fill number and days' supply on the line's quantity; v2 in supportingInfo. */
 const PART_D_QUANTITIES: ReadonlyMap<string, string> = new Map([
   ['refillnum', `${VARIABLES}fill_num`],
   ['dayssupply', `${VARIABLES}days_suply_num`],
 ]);
 
+/** The supportingInfo entries without a CCW variable, whose v1 values live elsewhere in the v1 EOB. */
 function setUnkeyedSupportingInfo(eob: JsonObject, v1: JsonObject, values: ClaimValues): void {
   for (const entry of children(eob, 'supportingInfo')) {
     const code = categoryCode(entry);
@@ -267,7 +267,7 @@ export function buildR4Eob(user: SyntheticUser, profile: UserProfile, claim: Pla
   eob.id = v1.id ?? null;
   const lastUpdated = String(child(v1, 'meta').lastUpdated);
   eob.meta = { lastUpdated, profile: child(eob, 'meta').profile ?? [] };
-  // The data's `created` is the claim's last update; the API stamps the time of the request (fhir/r4.ts).
+  // The data's `created` is the claim's last update; the API stamps the time of the request (fhir/versions.ts).
   if (eob.created !== undefined) eob.created = lastUpdated.replace(/\.\d{3}/, '');
   // What v1 derives the same way: dates moved, amounts scaled, references, providers and places.
   forEachObject(eob, (object) => {
