@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   console.log(`  Redirect URIs:  ${client.redirectUris.join(' ')}`);
   console.log(`  Users:          BBUser00000 / PW00000! ... BBUser29999 / PW29999!`);
   console.log(`  Test client:    ${sandbox.url}/testclient/`);
-  console.log(`  Metadata:       ${sandbox.url}/v1/fhir/metadata`);
+  console.log(`  Metadata:       ${sandbox.url}/v2/fhir/metadata (R4), ${sandbox.url}/v1/fhir/metadata (STU3)`);
   closeOnSignals(sandbox);
 }
 

@@ -17,6 +17,8 @@ import { UsageError } from '../src/cli-arguments.js';
 import { parseFaultServeArguments } from '../src/faults/options.js';
 import { FaultSelectionError, NORMAL_SANDBOX_COMMAND, sandboxCommand, withActiveFault } from '../src/faults/webserver.js';
 import { startSandbox, type RunningSandbox } from '../src/server.js';
+import { R4_DATA, STU3_DATA, syntheticUser } from '../src/data/index.js';
+import { corruptServedResources, inApiVersion, isEobOfType, isRecord, recordsIn } from '../src/faults/corrupt.js';
 import { obtainToken, type ClientCredentials, type TokenResponse } from './fhir-beneficiary-flow.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -181,7 +183,7 @@ describe('fault modes change what the sandbox serves', () => {
     clean = await start();
   });
   after(async () => {
-    await Promise.all(started.map((sandbox) => sandbox.close()));
+    await Promise.all(started.splice(0).map((sandbox) => sandbox.close()));
   });
 
   it('resources: patient-birthdate-us-format gives a Patient the STU3 validator rejects; the default is valid', async () => {
@@ -306,5 +308,74 @@ describe('fault modes change what the sandbox serves', () => {
     assert.equal(bad.status, 400);
     assert.match(bad.headers.get('content-type') ?? '', /^text\/html/);
     assert.match(await bad.text(), /Missing Required Parameter\(s\): code_challenge, code_challenge_method, state/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// v2: the seams serve both API versions, so a fault breaks v2 as it breaks v1, unless it is narrowed.
+
+describe('fault seams reach the v2 API', () => {
+  let clean: Running;
+  before(async () => {
+    clean = await start();
+  });
+  after(async () => {
+    await Promise.all(started.splice(0).map((sandbox) => sandbox.close()));
+  });
+
+  it('paging: next-link-overlaps breaks v2 paging as it breaks v1', async () => {
+    const faulty = await start('next-link-overlaps');
+    for (const version of [1, 2]) {
+      const search = `/v${version}/fhir/ExplanationOfBenefit?_count=10`;
+      assert.equal(startIndexOf(await getJson<BundleJson>(clean, search), 'next'), 10, search);
+      const bad = await getJson<BundleJson>(faulty, search);
+      assert.equal(startIndexOf(bad, 'next'), 9, search);
+      assert.equal(new URL(bad.link.find((link) => link.relation === 'next')?.url ?? '').pathname, `/v${version}/fhir/ExplanationOfBenefit`);
+    }
+  });
+
+  it('http: malformed-id-not-found answers 404 for a malformed id on v2 too', async () => {
+    const faulty = await start('malformed-id-not-found');
+    for (const version of [1, 2]) {
+      assert.equal((await get(clean, `/v${version}/fhir/ExplanationOfBenefit/junk`)).status, 400);
+      assert.equal((await get(faulty, `/v${version}/fhir/ExplanationOfBenefit/junk`)).status, 404);
+    }
+  });
+
+  it('resources: a version-agnostic fault changes the R4 Patient too; the two STU3-only faults leave v2 alone', async () => {
+    const usDate = await start('patient-birthdate-us-format');
+    const r4 = await getJson<Record<string, unknown>>(usDate, `/v2/fhir/Patient/${usDate.token.patient}`);
+    assert.match(String(r4.birthDate), /^\d{2}\/\d{2}\/\d{4}$/);
+    const r4Element = await start('eob-r4-element');
+    const carrier = async (running: Running, version: 1 | 2) =>
+      (await getJson<BundleJson>(running, `/v${version}/fhir/ExplanationOfBenefit?type=carrier&_count=1`)).entry?.[0]?.resource;
+    assert.equal((await carrier(r4Element, 1))?.use, 'claim');
+    assert.deepEqual(await carrier(r4Element, 2), await carrier(clean, 2));
+    const metadata = await start('metadata-fhir-version-r4');
+    assert.equal(((await (await get(metadata, '/v1/fhir/metadata', false)).json()) as { fhirVersion: string }).fhirVersion, '4.0.1');
+    // Everything but the start time, HAPI's random id and the base URL is the same as the clean sandbox's.
+    const statement = async (running: Running) => {
+      const text = await (await get(running, '/v2/fhir/metadata', false)).text();
+      const { id: _id, date: _date, ...rest } = JSON.parse(text.replaceAll(running.sandbox.url, 'BASE')) as Record<string, unknown>;
+      return rest;
+    };
+    assert.deepEqual(await statement(metadata), await statement(clean));
+  });
+
+  it('corrupt helpers work on R4 resources, and inApiVersion narrows a fault to one version', () => {
+    const user = syntheticUser(29_999);
+    const r4Carrier = R4_DATA.eobsFor(user).find((eob) => eob.id.startsWith('carrier-'));
+    const v1Carrier = STU3_DATA.eobsFor(user).find((eob) => eob.id.startsWith('carrier-'));
+    assert.ok(r4Carrier && v1Carrier);
+    const dropProfile = corruptServedResources(inApiVersion(2, isEobOfType('carrier')), (eob) => {
+      if (isRecord(eob.meta)) delete eob.meta.profile;
+      recordsIn(eob.careTeam).forEach((member) => delete member.role);
+    });
+    const served = dropProfile(r4Carrier, 2) as unknown as Record<string, unknown>;
+    assert.deepEqual(served.meta, { lastUpdated: (r4Carrier.meta as { lastUpdated: string }).lastUpdated });
+    assert.ok(recordsIn(served.careTeam).every((member) => member.role === undefined));
+    assert.ok(Array.isArray((r4Carrier.meta as { profile?: unknown }).profile), 'the shared resource is untouched');
+    assert.equal(dropProfile(v1Carrier, 1), v1Carrier, 'v1 resources are served as they are');
+    assert.equal(dropProfile(r4Carrier, 1), r4Carrier, 'and so is anything served by v1');
   });
 });

@@ -76,6 +76,10 @@ function linkOf(result: BundleJson, relation: string): URL | undefined {
 }
 
 before(async () => {
+  // Compile the STU3 schema before any connection is open: compiling blocks this process (client and
+  // server) for seconds on a busy machine, long enough for the server to drop an idle keep-alive socket
+  // that fetch then reuses for the next POST (ECONNRESET; fetch retries only idempotent requests).
+  validateStu3({ resourceType: 'Patient' }, 'Patient');
   sandbox = await startSandbox({ port: 0, logLevel: 'silent' });
   const client = localClient(sandbox);
   // One token per beneficiary: a new consent revokes the pair's earlier tokens (§1.5).
@@ -166,8 +170,8 @@ describe('authentication and permissions', () => {
     const withToken = await api('/v1/fhir/Patient/', full, { method: 'POST', body: '{}' });
     assert.equal(withToken.status, 403);
   });
-  it('leaves other resource types and v2 FHIR to the HTML 404 page', async () => {
-    for (const path of ['/v1/fhir/Observation', '/v1/fhir/Observation/1', '/v2/fhir/Patient/']) {
+  it('leaves other resource types and API versions to the HTML 404 page', async () => {
+    for (const path of ['/v1/fhir/Observation', '/v1/fhir/Observation/1', '/v2/fhir/Observation', '/v3/fhir/Patient/']) {
       const response = await api(path, full);
       assert.equal(response.status, 404, path);
       assert.match(response.headers.get('content-type') ?? '', /^text\/html/);

@@ -3,6 +3,7 @@
  * throttle's arithmetic, BFD paging links, query validation and the CapabilityStatement edits.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { defaultFhirBehaviour as rules } from '../src/fhir/behaviour.js';
 import { filterCapabilityStatement, loadBfdCapabilityStatement, pythonJsonDumps } from '../src/fhir/capability.js';
@@ -104,6 +105,7 @@ describe('per-token throttle (DRF SimpleRateThrottle)', () => {
 describe('BFD paging links', () => {
   const base = {
     baseUrl: 'https://sandbox.example',
+    version: 1 as const,
     resourceType: 'ExplanationOfBenefit' as const,
     forwarded: [
       ['_count', '10'],
@@ -127,6 +129,16 @@ describe('BFD paging links', () => {
     const empty = offsetPageLinks({ ...base, startIndex: 0, total: 0 });
     assert.deepEqual(empty.map((link) => link.relation), ['first', 'last', 'self']);
     assert.match(empty[1]?.url ?? '', /startIndex=0&/);
+  });
+  it('points v2 links into /v2/fhir, with the same parameters', () => {
+    const v1 = offsetPageLinks({ ...base, startIndex: 10, total: 146 });
+    const v2 = offsetPageLinks({ ...base, version: 2, startIndex: 10, total: 146 });
+    assert.deepEqual(
+      v2,
+      v1.map((link) => ({ ...link, url: link.url.replace('/v1/fhir/', '/v2/fhir/') })),
+    );
+    // The real sandbox's v2 capture (BBUser29999, page 1): first/next/last without the slash, self with it.
+    assert.ok(v2.every((link) => link.url.startsWith('https://sandbox.example/v2/fhir/ExplanationOfBenefit')));
   });
 });
 
@@ -166,15 +178,28 @@ describe('query validation (BB2 voluptuous rules)', () => {
     assert.match(parsed.detail, /^An error occurred contacting the upstream server:/);
   });
   it('checks read ids with BFD v1 patterns', () => {
-    assert.equal(rules.checkResourceId('Coverage', 'part-a--20140000008325'), undefined);
-    assert.deepEqual(rules.checkResourceId('Coverage', 'part-d___--20140000008325'), {
+    assert.equal(rules.checkResourceId('Coverage', 'part-a--20140000008325', 1), undefined);
+    assert.deepEqual(rules.checkResourceId('Coverage', 'part-d___--20140000008325', 1), {
       status: 400,
       detail:
         "An error occurred contacting the upstream server:Coverage ID pattern: 'part-d___--20140000008325' does not match expected pattern: {alphaNumericString}-{singleCharacter}-{idNumber}",
     });
-    assert.deepEqual(rules.checkResourceId('Coverage', 'part-e--20140000008325'), { status: 404, detail: 'Not found.' });
-    assert.equal(rules.checkResourceId('ExplanationOfBenefit', 'carrier--22639159481'), undefined);
-    assert.equal(rules.checkResourceId('ExplanationOfBenefit', 'junk')?.status, 400);
+    assert.deepEqual(rules.checkResourceId('Coverage', 'part-e--20140000008325', 1), { status: 404, detail: 'Not found.' });
+    assert.equal(rules.checkResourceId('Coverage', 'parta--20140000008325', 1)?.status, 400);
+    assert.equal(rules.checkResourceId('ExplanationOfBenefit', 'carrier--22639159481', 1), undefined);
+    assert.equal(rules.checkResourceId('ExplanationOfBenefit', 'junk', 1)?.status, 400);
+  });
+  it('checks read ids with BFD v2 patterns: the Coverage pattern and message differ, the EOB one does not', () => {
+    assert.equal(rules.checkResourceId('Coverage', 'part-a--20140000008325', 2), undefined);
+    assert.deepEqual(rules.checkResourceId('Coverage', 'part-d___--20140000008325', 2), {
+      status: 400,
+      detail:
+        "An error occurred contacting the upstream server:Coverage ID pattern: 'part-d___--20140000008325' does not match expected patterns: {alphaNumericString}?-{alphaNumericString}-{idNumber} or {alphaNumericString}?-{alphaNumericString}?-{alphaNumericString}-{idNumber}",
+    });
+    // R4CoverageResourceProvider's pattern makes the dash optional: "parta" is well formed, and unknown.
+    assert.deepEqual(rules.checkResourceId('Coverage', 'parta--20140000008325', 2), { status: 404, detail: 'Not found.' });
+    assert.deepEqual(rules.checkResourceId('Coverage', 'part-e--20140000008325', 2), { status: 404, detail: 'Not found.' });
+    assert.deepEqual(rules.checkResourceId('ExplanationOfBenefit', 'junk', 2), rules.checkResourceId('ExplanationOfBenefit', 'junk', 1));
   });
   it('slices pages as BFD does, with its errors', () => {
     assert.deepEqual(rules.pageWindow(25, 20, 10), { start: 20, end: 25 });
@@ -190,7 +215,9 @@ describe('query validation (BB2 voluptuous rules)', () => {
 });
 
 describe('CapabilityStatement', () => {
-  const statement = filterCapabilityStatement(loadBfdCapabilityStatement('https://sandbox.example', new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678))), 'https://sandbox.example');
+  const startedAt = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+  const statement = filterCapabilityStatement(loadBfdCapabilityStatement(1, 'https://sandbox.example', startedAt), 'https://sandbox.example');
+  const v2 = filterCapabilityStatement(loadBfdCapabilityStatement(2, 'https://sandbox.example', startedAt), 'https://sandbox.example');
   it('keeps only the three resource types, each with read and search-type', () => {
     const rest = (statement.rest as Array<{ resource: Array<{ type: string; interaction: unknown }> }>)[0];
     assert.ok(rest);
@@ -204,6 +231,25 @@ describe('CapabilityStatement', () => {
     const rest = (statement.rest as Array<Record<string, unknown>>)[0] ?? {};
     assert.deepEqual(Object.keys(rest), ['mode', 'resource', 'security']);
     assert.match(JSON.stringify(rest.security), /"valueUri":"https:\/\/sandbox\.example\/v2\/o\/revoke_token"/);
+  });
+  it('v1 is byte for byte what it was before v2 existed', () => {
+    // sha256 prefix of the served v1 body for this start time and base URL, taken at commit 9c73d3f.
+    const body = pythonJsonDumps(filterCapabilityStatement(loadBfdCapabilityStatement(1, 'http://127.0.0.1:8300', new Date('2026-01-02T03:04:05Z')), 'http://127.0.0.1:8300'));
+    assert.equal(createHash('sha256').update(body).digest('hex').slice(0, 16), '6850f72116ffac18');
+  });
+  it('v2 is BFD R4 statement with the same edits: fhirVersion 4.0.1, no Claim or ClaimResponse, v2 URLs', () => {
+    assert.equal(v2.fhirVersion, '4.0.1');
+    assert.equal(statement.fhirVersion, '3.0.2');
+    const rest = (v2.rest as Array<{ resource: Array<{ type: string; interaction: unknown }>; security: unknown }>)[0];
+    assert.ok(rest);
+    assert.deepEqual(rest.resource.map((resource) => resource.type), ['Coverage', 'ExplanationOfBenefit', 'Patient']);
+    for (const resource of rest.resource) assert.deepEqual(resource.interaction, [{ code: 'read' }, { code: 'search-type' }]);
+    assert.deepEqual(rest.security, (statement.rest as Array<{ security: unknown }>)[0]?.security, 'the same security block as v1');
+    assert.deepEqual(v2.format, ['application/json', 'application/fhir+json']);
+    assert.deepEqual(v2.implementation, { description: 'gov.cms.bfd:bfd-server-war', url: 'https://sandbox.example/v2/fhir' });
+    assert.equal(v2.date, '2026-01-02T03:04:05+00:00');
+    assert.match(String(v2.id), /^[0-9a-f-]{36}$/);
+    assert.ok(!JSON.stringify(v2).includes('IGNORED_FIELD'), 'no BFD placeholder left');
   });
   it("is written as Python's json.dumps", () => {
     assert.equal(pythonJsonDumps({ a: [1, 'x’'], b: null }), '{"a": [1, "x\\u2019"], "b": null}');

@@ -63,7 +63,7 @@ describe('testclient without a token', () => {
     assert.equal(response.headers.get('location'), '/testclient/');
   });
   it('sends result pages home', async () => {
-    for (const path of ['/testclient/Patient', '/testclient/ExplanationOfBenefit', '/testclient/metadata?format=json', '/testclient/openidConfig']) {
+    for (const path of ['/testclient/Patient', '/testclient/ExplanationOfBenefit', '/testclient/metadata?format=json', '/testclient/openidConfig', '/testclient/PatientV2', '/testclient/metadataV2?format=json']) {
       const { response } = await page(new CookieJar(), path);
       assert.equal(response.status, 301, path);
       assert.equal(response.headers.get('location'), '/testclient/');
@@ -108,7 +108,7 @@ describe('testclient with a token', () => {
     assert.equal(callback.headers.get('location'), '/testclient/');
   });
 
-  it('shows the token and the API call links', async () => {
+  it('shows the token and the v2 API call links', async () => {
     const { html } = await page(jar, '/testclient/');
     assert.match(html, /Success! You have a token\./);
     assert.match(html, /<h2><strong>API version: 2<\/strong><\/h2>/);
@@ -120,59 +120,81 @@ describe('testclient with a token', () => {
     assert.match(tokenRepr, /'expires_at': \d+(\.\d+)?\}$/);
     assert.match(html, /<h2>Step 2: API Calls<\/h2>/);
     const links = linksByText(html);
-    assert.equal(links.get('ExplanationOfBenefit'), '/testclient/ExplanationOfBenefit');
-    assert.equal(links.get('Patient'), '/testclient/Patient');
-    assert.equal(links.get('Coverage'), '/testclient/Coverage');
-    assert.equal(links.get('Profile'), '/testclient/userinfo');
-    assert.equal(links.get('FHIR Metadata'), '/testclient/metadata?format=json');
-    assert.equal(links.get('OIDC Discovery'), '/testclient/openidConfig');
+    assert.equal(links.get('ExplanationOfBenefit'), '/testclient/ExplanationOfBenefitV2');
+    assert.equal(links.get('Patient'), '/testclient/PatientV2');
+    assert.equal(links.get('Coverage'), '/testclient/CoverageV2');
+    assert.equal(links.get('Profile'), '/testclient/userinfoV2');
+    assert.equal(links.get('FHIR Metadata'), '/testclient/metadataV2?format=json');
+    assert.equal(links.get('OIDC Discovery'), '/testclient/openidConfigV2');
     assert.equal(links.get('restart testclient'), '/testclient/restart');
+    assert.equal(links.get('repeat this step if you need a new token.'), '/testclient/authorize-link-v2');
   });
 
-  it('shows each API response with its heading', async () => {
-    const expectations: Array<[string, string, (body: Record<string, unknown>) => void]> = [
-      ['/testclient/Patient', 'Patient', (body) => assert.equal(body.id, '-20140000010000')],
-      ['/testclient/Coverage', 'Bundle of Coverage', (body) => assert.equal(body.total, 4)],
-      ['/testclient/userinfo', 'Profile (OIDC Userinfo)', (body) => assert.equal(body.patient, '-20140000010000')],
-      ['/testclient/metadata?format=json', 'FHIR Metadata', (body) => assert.equal(body.resourceType, 'CapabilityStatement')],
-      ['/testclient/openidConfig', 'OIDC Discovery', (body) => assert.equal(body.issuer, sandbox.url)],
-    ];
-    for (const [path, type, check] of expectations) {
-      const { response, html } = await page(jar, path);
-      assert.equal(response.status, 200, path);
-      assert.ok(html.includes(`<h2>Response (${type}), API version: 1</h2>`), path);
-      const text = preById(html, 'fhir-json');
-      assert.match(text, /^\{\n {3}"/, 'indented as json.dumps(indent=3)');
-      check(JSON.parse(text) as Record<string, unknown>);
+  for (const version of [2, 1] as const) {
+    const suffix = version === 2 ? 'V2' : '';
+    it(`shows each API response of version ${version} with its heading (/testclient/…${suffix})`, async () => {
+      const expectations: Array<[string, string, (body: Record<string, unknown>) => void]> = [
+        [`/testclient/Patient${suffix}`, 'Patient', (body) => {
+          assert.equal(body.id, '-20140000010000');
+          assert.equal((body.meta as { profile?: unknown }).profile === undefined, version === 1, 'only the R4 Patient has a C4BB profile');
+        }],
+        [`/testclient/Coverage${suffix}`, 'Bundle of Coverage', (body) => assert.equal(body.total, 4)],
+        [`/testclient/userinfo${suffix}`, 'Profile (OIDC Userinfo)', (body) => assert.equal(body.patient, '-20140000010000')],
+        [`/testclient/metadata${suffix}?format=json`, 'FHIR Metadata', (body) => assert.equal(body.fhirVersion, version === 1 ? '3.0.2' : '4.0.1')],
+        [`/testclient/openidConfig${suffix}`, 'OIDC Discovery', (body) => assert.equal(body.issuer, sandbox.url)],
+      ];
+      for (const [path, type, check] of expectations) {
+        const { response, html } = await page(jar, path);
+        assert.equal(response.status, 200, path);
+        assert.ok(html.includes(`<h2>Response (${type}), API version: ${version}</h2>`), path);
+        const text = preById(html, 'fhir-json');
+        assert.match(text, /^\{\n {3}"/, 'indented as json.dumps(indent=3)');
+        check(JSON.parse(text) as Record<string, unknown>);
+      }
+    });
+
+    it(`pages through ExplanationOfBenefit${suffix} with first/next/last/self links into /v${version}/fhir`, async () => {
+      const user = findUserByUsername('BBUser29999');
+      assert.ok(user);
+      const counts = claimCountsForUser(user);
+      const total = CLAIM_TYPES.reduce((sum, type) => sum + counts[type], 0);
+      const pages = Math.ceil(total / 10);
+      const path = `/testclient/ExplanationOfBenefit${suffix}`;
+      const first = await page(jar, path);
+      assert.ok(first.html.includes(`<h2>Response (Bundle of ExplanationOfBenefit), API version: ${version}</h2>`));
+      assert.ok(first.html.includes(`<h2>Page: 1/${pages}</h2>`), `expected Page: 1/${pages}`);
+      const links = linksByText(first.html);
+      for (const relation of ['first', 'next', 'last', 'self']) {
+        const link = links.get(relation) ?? '';
+        assert.ok(link.startsWith(`${path}?nav_link=`), relation);
+        assert.equal(new URL(new URLSearchParams(link.slice(link.indexOf('?'))).get('nav_link') ?? '').pathname.startsWith(`/v${version}/fhir/ExplanationOfBenefit`), true, relation);
+      }
+      assert.equal(links.has('previous'), false);
+
+      const last = await page(jar, links.get('last') as string);
+      assert.equal(last.response.status, 200);
+      assert.ok(last.html.includes(`<h2>Page: ${pages}/${pages}</h2>`));
+      const lastBody = JSON.parse(preById(last.html, 'fhir-json')) as { entry: unknown[] };
+      assert.equal(lastBody.entry.length, total - (pages - 1) * 10);
+      assert.ok(linksByText(last.html).has('previous'));
+    });
+  }
+
+  it('refuses nav_link URLs outside the page\'s own FHIR endpoint', async () => {
+    const eobV1 = `${sandbox.url}/v1/fhir/ExplanationOfBenefit/`;
+    const eobV2 = `${sandbox.url}/v2/fhir/ExplanationOfBenefit/`;
+    for (const [path, target] of [
+      ['/testclient/ExplanationOfBenefit', 'http://169.254.169.254/latest/meta-data'],
+      ['/testclient/ExplanationOfBenefit', `${sandbox.url}/v1/fhir/Patient/`],
+      ['/testclient/ExplanationOfBenefit', 'not a url'],
+      ['/testclient/ExplanationOfBenefit', eobV2],
+      ['/testclient/ExplanationOfBenefitV2', eobV1],
+      ['/testclient/CoverageV2', eobV2],
+    ]) {
+      const { response } = await page(jar, `${path}?nav_link=${encodeURIComponent(target as string)}`);
+      assert.equal(response.status, 400, `${path} -> ${target}`);
     }
-  });
-
-  it('pages through ExplanationOfBenefit with first/next/last/self links', async () => {
-    const user = findUserByUsername('BBUser29999');
-    assert.ok(user);
-    const counts = claimCountsForUser(user);
-    const total = CLAIM_TYPES.reduce((sum, type) => sum + counts[type], 0);
-    const pages = Math.ceil(total / 10);
-    const first = await page(jar, '/testclient/ExplanationOfBenefit');
-    assert.ok(first.html.includes('<h2>Response (Bundle of ExplanationOfBenefit), API version: 1</h2>'));
-    assert.ok(first.html.includes(`<h2>Page: 1/${pages}</h2>`), `expected Page: 1/${pages}`);
-    const links = linksByText(first.html);
-    for (const relation of ['first', 'next', 'last', 'self']) assert.ok(links.get(relation)?.startsWith('/testclient/ExplanationOfBenefit?nav_link='), relation);
-    assert.equal(links.has('previous'), false);
-
-    const last = await page(jar, links.get('last') as string);
-    assert.equal(last.response.status, 200);
-    assert.ok(last.html.includes(`<h2>Page: ${pages}/${pages}</h2>`));
-    const lastBody = JSON.parse(preById(last.html, 'fhir-json')) as { entry: unknown[] };
-    assert.equal(lastBody.entry.length, total - (pages - 1) * 10);
-    assert.ok(linksByText(last.html).has('previous'));
-  });
-
-  it('refuses nav_link URLs outside the sandbox FHIR endpoint', async () => {
-    for (const target of ['http://169.254.169.254/latest/meta-data', `${sandbox.url}/v1/fhir/Patient/`, 'not a url']) {
-      const { response } = await page(jar, `/testclient/ExplanationOfBenefit?nav_link=${encodeURIComponent(target)}`);
-      assert.equal(response.status, 400, target);
-    }
+    assert.equal((await page(jar, `/testclient/ExplanationOfBenefitV2?nav_link=${encodeURIComponent(`${eobV2}?startIndex=10&_count=10`)}`)).response.status, 200);
   });
 
   it('restart drops the token', async () => {
@@ -182,6 +204,25 @@ describe('testclient with a token', () => {
     const home = await page(jar, '/testclient/');
     assert.doesNotMatch(home.html, /Success! You have a token\./);
     assert.equal((await page(jar, '/testclient/Patient')).response.status, 301);
+    assert.equal((await page(jar, '/testclient/PatientV2')).response.status, 301);
+  });
+});
+
+describe('testclient authorized on v1', () => {
+  it('links the v1 result pages, which call /v1', async () => {
+    const jar = new CookieJar();
+    assert.equal((await authorize(jar, { username: 'BBUser00012' }, '/testclient/authorize-link')).status, 301);
+    const { html } = await page(jar, '/testclient/');
+    assert.match(html, /<h2><strong>API version: 1<\/strong><\/h2>/);
+    const links = linksByText(html);
+    assert.equal(links.get('Patient'), '/testclient/Patient');
+    assert.equal(links.get('FHIR Metadata'), '/testclient/metadata?format=json');
+    assert.equal(links.get('repeat this step if you need a new token.'), '/testclient/authorize-link');
+    const patient = await page(jar, '/testclient/Patient');
+    assert.ok(patient.html.includes('<h2>Response (Patient), API version: 1</h2>'));
+    // A v1 token reads v2 as well (BB2 §4.1): the v2 pages stay reachable by their URLs.
+    const v2 = await page(jar, '/testclient/PatientV2');
+    assert.ok(v2.html.includes('<h2>Response (Patient), API version: 2</h2>'));
   });
 });
 

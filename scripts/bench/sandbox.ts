@@ -1,4 +1,4 @@
-/** The embedded sandbox over HTTP, without a browser: start, one authorization, EOB walks. */
+/** The embedded sandbox over HTTP, without a browser: start, one authorization, EOB walks on v1 and v2. */
 import { performance } from 'node:perf_hooks';
 import { syntheticUser } from '../../sandbox/src/data/index.js';
 import { startSandbox } from '../../sandbox/src/server.js';
@@ -6,8 +6,8 @@ import { obtainToken } from '../../sandbox/test/fhir-beneficiary-flow.js';
 import { BIGGEST_USER } from './data.js';
 import type { BenchSection } from './figures.js';
 
-async function walk(baseUrl: string, token: string, pageSize: number): Promise<{ pages: number; entries: number }> {
-  let next: string | undefined = `${baseUrl}/v1/fhir/ExplanationOfBenefit/?_count=${pageSize}`;
+async function walk(baseUrl: string, token: string, pageSize: number, version: 1 | 2 = 1): Promise<{ pages: number; entries: number }> {
+  let next: string | undefined = `${baseUrl}/v${version}/fhir/ExplanationOfBenefit/?_count=${pageSize}`;
   let pages = 0;
   let entries = 0;
   while (next) {
@@ -38,6 +38,12 @@ export const sandboxSection: BenchSection = {
         start = performance.now();
         const result = await walk(sandbox.url, token.access_token, 50);
         record({ key: `sandbox.walk-50-${label}-ms`, label: `EOB walk, 50 per page, ${label}`, value: performance.now() - start, unit: 'ms', lowerIsBetter: true, note: `${result.pages} pages, ${result.entries} EOBs` });
+      }
+      // The same walk on v2 (the token serves both versions), after v1's, as a client trying both would.
+      for (const label of ['cold', 'warm']) {
+        start = performance.now();
+        const result = await walk(sandbox.url, token.access_token, 50, 2);
+        record({ key: `sandbox.v2-walk-50-${label}-ms`, label: `v2 EOB walk, 50 per page, ${label}`, value: performance.now() - start, unit: 'ms', lowerIsBetter: true, note: `${result.pages} pages, ${result.entries} EOBs` });
       }
       const users = [10_001, 10_009, 10_012, 10_038, 29_999, 5, 7, 11];
       const tokens = await Promise.all(users.map((n) => obtainToken(sandbox.url, credentials, { username: syntheticUser(n).username })));

@@ -5,6 +5,7 @@
  * code for Part A and B without state buy-in); where a sample shows a code without display, so do we.
  */
 import { instant, isoDate } from './calendar.js';
+import { VARIABLES } from './code-systems.js';
 import { children, child, setCoding, type JsonObject } from './json.js';
 import { dualStatus } from './patient.js';
 import type { UserProfile } from './profile.js';
@@ -13,7 +14,6 @@ import type { SyntheticUser } from './users.js';
 
 type Coding = readonly [code: string, display?: string];
 
-const VARIABLES = 'https://bluebutton.cms.gov/resources/variables/';
 const NOT_ENROLLED: Coding = ['0', 'Not Medicare enrolled for the month'];
 
 /** The value of each (monthly) variable for this user; `variable` is the url's last segment without the month. */
@@ -65,7 +65,11 @@ function valueOf(variable: string, profile: UserProfile): Coding | undefined {
 /** ".../ptdcntrct01" or ".../ptc_cntrct_id_01", optionally with BFD's "/2018-1" year-month suffix. */
 const MONTHLY_URL = /^(.*\/)([a-z_]+?)(\d{2})(?:\/\d{4}-(\d{1,2}))?$/;
 
-function setExtensions(coverage: JsonObject, profile: UserProfile): void {
+/**
+ * Sets the enrollment extensions of a Coverage template from the profile, in place. BFD's v1 and v2
+ * Coverage carry the same extensions in the same order (templates/coverage-*.json, r4/coverage-*.json).
+ */
+export function setEnrollmentExtensions(coverage: JsonObject, profile: UserProfile): void {
   for (const extension of children(coverage, 'extension')) {
     const url = String(extension.url);
     if (url === `${VARIABLES}rfrnc_yr`) {
@@ -84,12 +88,17 @@ function setExtensions(coverage: JsonObject, profile: UserProfile): void {
   }
 }
 
+/** Part A ends for the few whose entitlement was terminated; every other part is active. */
+export function coverageStatus(part: CoveragePart, profile: UserProfile): 'active' | 'cancelled' {
+  return part === 'part-a' && profile.partATerminated ? 'cancelled' : 'active';
+}
+
 export function buildCoverage(user: SyntheticUser, profile: UserProfile, part: CoveragePart): JsonObject {
   const coverage = coverageTemplate(part);
   coverage.id = `${part}-${user.patientId}`;
   child(coverage, 'meta').lastUpdated = instant(profile.recordDay, profile.recordMillisecond);
-  setExtensions(coverage, profile);
-  coverage.status = part === 'part-a' && profile.partATerminated ? 'cancelled' : 'active';
+  setEnrollmentExtensions(coverage, profile);
+  coverage.status = coverageStatus(part, profile);
   child(coverage, 'beneficiary').reference = `Patient/${user.patientId}`;
   if (coverage.period !== undefined) child(coverage, 'period').start = isoDate(profile.entitlementDay);
   return coverage;

@@ -7,6 +7,7 @@
 import { ICD10_START_DAY, dayOf, instant, isoDate } from './calendar.js';
 import type { PlannedClaim } from './claim-plan.js';
 import type { ClaimType } from './claim-types.js';
+import { CLAIM_GROUP_SYSTEM, HCPCS_SYSTEM, ICD10_SYSTEM, ICD9_SYSTEM, NDC_SYSTEM, NPI_SYSTEM, VARIABLES } from './code-systems.js';
 import {
   DME_MODIFIERS,
   DRGS,
@@ -26,25 +27,18 @@ import { SeededRandom } from './random.js';
 import { eobTemplate, eobTemplateDates, type EobTemplateDates } from './templates.js';
 import type { SyntheticUser } from './users.js';
 
-const VARIABLES = 'https://bluebutton.cms.gov/resources/variables/';
-const NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
-const NDC_SYSTEM = 'http://hl7.org/fhir/sid/ndc';
-const HCPCS_SYSTEM = 'https://bluebutton.cms.gov/resources/codesystem/hcpcs';
 const MONEY_SYSTEM = 'urn:iso:std:iso:4217';
-const ICD10_SYSTEM = 'http://hl7.org/fhir/sid/icd-10';
-const ICD9_SYSTEM = 'http://hl7.org/fhir/sid/icd-9-cm';
 
 /** Identifiers whose values are opaque control/reference numbers: replaced by random digits of the same length. */
-const CONTROL_NUMBER_SYSTEMS = new Set(
+export const CONTROL_NUMBER_SYSTEMS: ReadonlySet<string> = new Set(
   ['carr_clm_cntl_num', 'fi_doc_clm_cntl_num', 'fi_orig_clm_cntl_num', 'rx_srvc_rfrnc_num', 'suplrnum', 'prvdr_num'].map((name) => `${VARIABLES}${name}`),
 );
 const CLAIM_ID_SYSTEMS = new Set([`${VARIABLES}clm_id`, `${VARIABLES}pde_id`]);
-const CLAIM_GROUP_SYSTEM = 'https://bluebutton.cms.gov/resources/identifier/claim-group';
 /** Keys whose string values are dates (or dateTimes) tied to the claim's service period. */
-const DATE_KEYS = new Set(['start', 'end', 'timingDate', 'servicedDate', 'date']);
+export const DATE_KEYS: ReadonlySet<string> = new Set(['start', 'end', 'timingDate', 'servicedDate', 'date']);
 const DATE_PATTERN = /^(\d{4}-\d{2}-\d{2})(.*)$/;
 
-function cents(value: number): number {
+export function cents(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
@@ -52,15 +46,16 @@ function cents(value: number): number {
  * Moves a template date onto the claim's dates: dates inside the template's billing period land at the
  * same relative place in the new period, dates before or after it keep their distance from its start or end.
  */
-function moveDay(day: number, template: EobTemplateDates, claim: PlannedClaim): number {
+export function moveDay(day: number, template: EobTemplateDates, claim: PlannedClaim): number {
   if (day < template.startDay) return claim.startDay - (template.startDay - day);
   if (day > template.endDay) return claim.endDay + (day - template.endDay);
   if (template.endDay === template.startDay) return claim.startDay;
   return claim.startDay + Math.round(((day - template.startDay) * (claim.endDay - claim.startDay)) / (template.endDay - template.startDay));
 }
 
-function moveDates(object: JsonObject, template: EobTemplateDates, claim: PlannedClaim): void {
-  for (const key of DATE_KEYS) {
+/** Moves the dates under `keys` of one object (not its children) with moveDay. */
+export function moveDates(object: JsonObject, template: EobTemplateDates, claim: PlannedClaim, keys: ReadonlySet<string> = DATE_KEYS): void {
+  for (const key of keys) {
     const value = object[key];
     if (typeof value !== 'string') continue;
     const match = DATE_PATTERN.exec(value);
@@ -83,6 +78,8 @@ interface ClaimContext {
   readonly random: SeededRandom;
   /** Template NPI -> this claim's synthetic NPI, so one template provider stays one provider. */
   readonly npis: Map<string, string>;
+  /** The factor each claim line's amounts were scaled by, in line order. */
+  readonly lineFactors: number[];
 }
 
 function npiFor(context: ClaimContext, templateNpi: string): string {
@@ -168,7 +165,9 @@ function setDrug(coding: JsonObject, random: SeededRandom): void {
 /** Varies one claim line cloned from the template's line. */
 function varyLine(line: JsonObject, type: ClaimType, context: ClaimContext, diagnosisSequences: readonly number[]): void {
   const { random, claim } = context;
-  scaleMoney(line, 0.6 + 0.8 * random.next());
+  const lineFactor = 0.6 + 0.8 * random.next();
+  context.lineFactors.push(lineFactor);
+  scaleMoney(line, lineFactor);
   const day = isoDate(random.int(claim.startDay, claim.endDay));
   if (typeof line.servicedDate === 'string') line.servicedDate = day;
   if (line.servicedPeriod !== undefined) line.servicedPeriod = { start: day, end: day };
@@ -220,11 +219,29 @@ function setPartDPlan(eob: JsonObject, profile: UserProfile): void {
   }
 }
 
+/**
+ * The v1 EOB of a claim and the values drawn while building it that the EOB does not show as such.
+ * The v2 (R4) builder renders the same claim from these (r4/eob.ts), so both versions agree.
+ */
+export interface BuiltClaim {
+  readonly eob: JsonObject;
+  /** Template NPI -> the claim's synthetic NPI. */
+  readonly npis: ReadonlyMap<string, string>;
+  /** Factor applied to every claim-level amount of the template. */
+  readonly amountFactor: number;
+  /** Factor applied, on top of amountFactor, to the amounts of each line (by line index). */
+  readonly lineFactors: readonly number[];
+}
+
 export function buildEob(user: SyntheticUser, profile: UserProfile, claim: PlannedClaim): JsonObject {
+  return buildClaim(user, profile, claim).eob;
+}
+
+export function buildClaim(user: SyntheticUser, profile: UserProfile, claim: PlannedClaim): BuiltClaim {
   const { type } = claim;
   const eob = eobTemplate(type);
   const random = new SeededRandom('eob', user.number, claim.ordinal);
-  const context: ClaimContext = { user, profile, claim, random, npis: new Map() };
+  const context: ClaimContext = { user, profile, claim, random, npis: new Map(), lineFactors: [] };
   eob.id = `${type}-${claim.claimId}`;
   eob.meta = { lastUpdated: instant(claim.lastUpdatedDay, claim.lastUpdatedMillisecond) };
   const templateDates = eobTemplateDates(type);
@@ -241,5 +258,5 @@ export function buildEob(user: SyntheticUser, profile: UserProfile, claim: Plann
   setProcedures(eob, random);
   buildLines(eob, type, context, diagnosisSequences);
   if (type === 'pde') setPartDPlan(eob, profile);
-  return eob;
+  return { eob, npis: context.npis, amountFactor, lineFactors: context.lineFactors };
 }

@@ -6,6 +6,7 @@
  */
 import { LAST_DATA_DAY, instant, isoDate } from './calendar.js';
 import type { PlannedClaim } from './claim-plan.js';
+import { VARIABLES } from './code-systems.js';
 import { identityHash } from './identity-hash.js';
 import { children, child, setExtensionCoding, type JsonObject } from './json.js';
 import type { UserProfile } from './profile.js';
@@ -13,7 +14,6 @@ import { SeededRandom } from './random.js';
 import { patientTemplate } from './templates.js';
 import type { SyntheticUser } from './users.js';
 
-const VARIABLES = 'https://bluebutton.cms.gov/resources/variables/';
 const US_CORE_SEX = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-sex';
 /** SNOMED CT codes BFD puts in us-core-sex. */
 const SEX_CODES = { female: '248152002', male: '248153007' } as const;
@@ -26,18 +26,18 @@ export function dualStatus(profile: UserProfile): readonly [string, string | und
 }
 
 /** The day of death for the few deceased users: some weeks after their last claim, or any day if they had none. */
-function deathDay(user: SyntheticUser, claims: readonly PlannedClaim[]): number {
+export function deathDay(user: SyntheticUser, claims: readonly PlannedClaim[]): number {
   const random = new SeededRandom('death', user.number);
   const lastClaimEnd = claims.reduce((latest, claim) => Math.max(latest, claim.endDay), 0);
   const earliest = lastClaimEnd > 0 ? lastClaimEnd + 5 : LAST_DATA_DAY - 3650;
   return Math.min(LAST_DATA_DAY, random.int(earliest, earliest + 60));
 }
 
-export function buildPatient(user: SyntheticUser, profile: UserProfile, claims: readonly PlannedClaim[]): JsonObject {
-  const patient = patientTemplate();
-  patient.id = user.patientId;
-  child(patient, 'meta').lastUpdated = instant(profile.recordDay, profile.recordMillisecond);
-
+/**
+ * Sets the extensions BFD derives from the beneficiary record, in place: us-core-sex, race, rfrnc_yr
+ * and dual_01..12. BFD's v1 and v2 Patient carry them alike (templates/patient.json, r4/patient.json).
+ */
+export function setBeneficiaryExtensions(patient: JsonObject, profile: UserProfile): void {
   const extensions = children(patient, 'extension');
   const sex = extensions.find((extension) => extension.url === US_CORE_SEX);
   if (!sex) throw new TypeError('patient template has no us-core-sex extension');
@@ -50,6 +50,13 @@ export function buildPatient(user: SyntheticUser, profile: UserProfile, claims: 
   for (let month = 1; month <= 12; month += 1) {
     setExtensionCoding(extensions, `${VARIABLES}dual_${String(month).padStart(2, '0')}`, dualCode, dualDisplay);
   }
+}
+
+export function buildPatient(user: SyntheticUser, profile: UserProfile, claims: readonly PlannedClaim[]): JsonObject {
+  const patient = patientTemplate();
+  patient.id = user.patientId;
+  child(patient, 'meta').lastUpdated = instant(profile.recordDay, profile.recordMillisecond);
+  setBeneficiaryExtensions(patient, profile);
 
   // BB2's own v1 fixture lists bene_id first, then the MBI hash with its period; the HICN hash follows.
   patient.identifier = [

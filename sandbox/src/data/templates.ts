@@ -10,14 +10,14 @@ import { child, forEachObject, isJsonObject, type JsonObject } from './json.js';
 
 const TEMPLATE_FOLDER = new URL('./templates/', import.meta.url);
 
-function readTemplateText(file: string): string {
-  const parsed: unknown = JSON.parse(readFileSync(new URL(file, TEMPLATE_FOLDER), 'utf8'));
+/** A template file re-serialised compactly: parsing the compact text is the cheapest way to get a fresh copy. */
+export function readTemplateText(file: string, folder: URL = TEMPLATE_FOLDER): string {
+  const parsed: unknown = JSON.parse(readFileSync(new URL(file, folder), 'utf8'));
   if (!isJsonObject(parsed)) throw new TypeError(`template ${file} is not a JSON object`);
-  // Re-serialised compactly: parsing the compact text is the cheapest way to get a fresh copy.
   return JSON.stringify(parsed);
 }
 
-function parseObject(text: string): JsonObject {
+export function parseObject(text: string): JsonObject {
   return JSON.parse(text) as JsonObject;
 }
 
@@ -47,7 +47,7 @@ export interface EobTemplateDates {
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}/;
 
-function templateDates(eob: JsonObject): EobTemplateDates {
+export function templateDates(eob: JsonObject): EobTemplateDates {
   const period = child(eob, 'billablePeriod');
   const startDay = dayOf(String(period.start));
   const endDay = dayOf(String(period.end));

@@ -16,7 +16,7 @@ import { htmlReply, jsonReply, type Reply } from '../oauth/http.js';
 import { AVAILABLE_SCOPES } from '../oauth/scopes.js';
 import type { AccessGrant } from '../oauth/types.js';
 import { addMonthsUtc } from '../screens/dates.js';
-import { corruptServedResources, forEachRecord, isEobOfType, isRecord, isResourceType, recordsIn } from './corrupt.js';
+import { corruptServedResources, forEachRecord, inApiVersion, isEobOfType, isRecord, isResourceType, recordsIn } from './corrupt.js';
 
 export const FAULT_AREAS = ['oauth', 'access', 'resources', 'paging', 'http'] as const;
 export type FaultArea = (typeof FAULT_AREAS)[number];
@@ -401,7 +401,8 @@ export const FAULT_MODES: readonly FaultMode[] = [
     area: 'resources',
     description: 'Carrier ExplanationOfBenefit resources carry R4\'s `use: "claim"`, an element STU3 does not define (the v2 mapper leaking into v1).',
     requirement: 'FHIR STU3 ExplanationOfBenefit (no `use`); BB2 §4.1 (v1 is STU3 3.0.2)',
-    overrides: { fhir: { serveResource: corruptServedResources(isEobOfType('carrier'), (eob) => (eob.use = 'claim')) } },
+    // v1 only: R4 EOBs have `use` (it is required there).
+    overrides: { fhir: { serveResource: corruptServedResources(inApiVersion(1, isEobOfType('carrier')), (eob) => (eob.use = 'claim')) } },
   },
   {
     id: 'patient-gender-rif-code',
@@ -459,7 +460,15 @@ export const FAULT_MODES: readonly FaultMode[] = [
     area: 'resources',
     description: 'The v1 CapabilityStatement declares fhirVersion 4.0.1 (the v2 statement served at /v1).',
     requirement: 'BB2 §4.1/§4.2 (v1 is STU3, fhirVersion 3.0.2)',
-    overrides: { fhir: { capabilityStatement: (statement, baseUrl) => ({ ...defaultFhir.capabilityStatement(statement, baseUrl), fhirVersion: '4.0.1' }) } },
+    overrides: {
+      fhir: {
+        capabilityStatement: (statement, baseUrl, version) => {
+          const served = defaultFhir.capabilityStatement(statement, baseUrl, version);
+          // v1 only: 4.0.1 is what v2 declares anyway.
+          return version === 1 ? { ...served, fhirVersion: '4.0.1' } : served;
+        },
+      },
+    },
   },
 
   // --- Bundles and paging ----------------------------------------------------------------------

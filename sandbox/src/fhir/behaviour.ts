@@ -1,7 +1,10 @@
 /**
- * Every rule the v1 FHIR API enforces, one named function each (bb2-sandbox-facts.md §4). The request
- * pipeline in index.ts calls them through `ctx.behaviour.fhir`, so a fault mode can replace exactly one
- * rule; nothing here knows that faults exist.
+ * Every rule the FHIR API enforces, one named function each (bb2-sandbox-facts.md §4), for v1 and v2
+ * alike: BB2 runs both versions through the same views and checks. The request pipeline in index.ts
+ * calls them through `ctx.behaviour.fhir`, so a fault mode can replace exactly one rule, and it then
+ * breaks that rule in both versions; the few seams whose rule differs by version (resource ids, the
+ * served resources, the CapabilityStatement, paging links) are given the version, so that a fault can
+ * also target one version. Nothing here knows that faults exist.
  */
 import type { AccessGrant, AccessResult } from '../oauth/types.js';
 import type { SandboxSettings } from '../settings.js';
@@ -25,6 +28,7 @@ import {
   upstreamBadRequest,
   type BundleLink,
   type FhirFailure,
+  type ApiVersion,
   type FhirResource,
   type ForwardedParam,
   type Interaction,
@@ -85,8 +89,8 @@ export interface FhirBehaviour {
   parseDateConditions(values: readonly string[]): DateCondition[] | FhirFailure;
   /** BFD refuses a negative startIndex. */
   checkStartIndex(startIndex: number | undefined): FhirFailure | undefined;
-  /** BFD's read-id patterns: malformed ids are 400, unknown kinds 404 (§3, §4.6). */
-  checkResourceId(resourceType: ResourceType, id: string): FhirFailure | undefined;
+  /** BFD's read-id patterns: malformed ids are 400, unknown kinds 404 (§3, §4.6); v2's Coverage pattern differs. */
+  checkResourceId(resourceType: ResourceType, id: string, version: ApiVersion): FhirFailure | undefined;
   filterByLastUpdated<T extends FhirResource>(resources: readonly T[], conditions: readonly DateCondition[]): T[];
   filterByType<T extends FhirResource>(eobs: readonly T[], typeParam: string | undefined): T[];
   /** BFD's service-date filter compares the claim's service end date (through date). */
@@ -96,10 +100,10 @@ export interface FhirBehaviour {
   pageLinks(input: PageLinkInput): BundleLink[];
   /** Bundle.total counts every match across pages. */
   bundleTotal(matching: number, pageLength: number): number;
-  /** The resource as served; identity here. */
-  serveResource<T extends FhirResource>(resource: T): T;
-  /** BB2's edits to BFD's CapabilityStatement (§4.2). */
-  capabilityStatement(bfdStatement: JsonObject, baseUrl: string): JsonObject;
+  /** The resource as served by the version's API; identity here. */
+  serveResource<T extends FhirResource>(resource: T, version: ApiVersion): T;
+  /** BB2's edits to the version's BFD CapabilityStatement (§4.2), the same for v1 and v2. */
+  capabilityStatement(bfdStatement: JsonObject, baseUrl: string, version: ApiVersion): JsonObject;
   /** DRF's error body. */
   errorBody(status: number, detail: string): { detail: string };
 }
@@ -214,17 +218,27 @@ function checkStartIndex(index: number | undefined): FhirFailure | undefined {
   return index !== undefined && index < 0 ? upstreamBadRequest(`Value for startIndex cannot be negative: ${index}`) : undefined;
 }
 
-function checkResourceId(resourceType: ResourceType, id: string): FhirFailure | undefined {
-  if (resourceType === 'Coverage') {
-    // BFD v1 CoverageResourceProvider: (\p{Alnum}+-\p{Alnum})-(-?\p{Digit}+), segment part-a..part-d.
-    const match = /^([A-Za-z0-9]+-[A-Za-z0-9])-(-?\d+)$/.exec(id);
-    if (!match) {
-      return upstreamBadRequest(`Coverage ID pattern: '${id}' does not match expected pattern: {alphaNumericString}-{singleCharacter}-{idNumber}`);
-    }
-    return ['part-a', 'part-b', 'part-c', 'part-d'].includes(match[1] as string) ? undefined : failure(404, NOT_FOUND);
+const COVERAGE_SEGMENTS: readonly string[] = ['part-a', 'part-b', 'part-c', 'part-d'];
+
+/** BFD's Coverage read-id check: the pattern (400 when it does not match), then the segment (404). */
+function checkCoverageId(id: string, version: ApiVersion): FhirFailure | undefined {
+  // v1 CoverageResourceProvider: (\p{Alnum}+-\p{Alnum})-(-?\p{Digit}+). v2 R4CoverageResourceProvider:
+  // (\p{Alnum}+-?\p{Alnum})-(-?\p{Digit}+), with a message naming its C4BB and C4DIC patterns.
+  const match = (version === 1 ? /^([A-Za-z0-9]+-[A-Za-z0-9])-(-?\d+)$/ : /^([A-Za-z0-9]+-?[A-Za-z0-9])-(-?\d+)$/).exec(id);
+  if (!match) {
+    return upstreamBadRequest(
+      version === 1
+        ? `Coverage ID pattern: '${id}' does not match expected pattern: {alphaNumericString}-{singleCharacter}-{idNumber}`
+        : `Coverage ID pattern: '${id}' does not match expected patterns: {alphaNumericString}?-{alphaNumericString}-{idNumber} or {alphaNumericString}?-{alphaNumericString}?-{alphaNumericString}-{idNumber}`,
+    );
   }
+  return COVERAGE_SEGMENTS.includes(match[1] as string) ? undefined : failure(404, NOT_FOUND);
+}
+
+function checkResourceId(resourceType: ResourceType, id: string, version: ApiVersion): FhirFailure | undefined {
+  if (resourceType === 'Coverage') return checkCoverageId(id, version);
   if (resourceType === 'ExplanationOfBenefit') {
-    // BFD v1 ExplanationOfBenefitResourceProvider: (\p{Alpha}+)-(-?\p{Digit}+), a known claim type.
+    // BFD's CommonTransformerUtils.validateAndReturnEobMatcher, v1 and v2: (\p{Alpha}+)-(-?\p{Digit}+).
     const match = /^([A-Za-z]+)-(-?\d+)$/.exec(id);
     if (!match) {
       return upstreamBadRequest(`ExplanationOfBenefit ID pattern: '${id}' does not match expected pattern: {alphaString}-{idNumber}`);
@@ -282,6 +296,7 @@ function serveResource<T extends FhirResource>(resource: T): T {
 }
 
 function capabilityStatement(bfdStatement: JsonObject, baseUrl: string): JsonObject {
+  // BB2 filters the v1 and v2 statements alike.
   return filterCapabilityStatement(bfdStatement, baseUrl);
 }
 

@@ -1,20 +1,26 @@
 /**
- * The v1 CapabilityStatement. BB2 does not write its own: `fhir_conformance`
- * (apps/fhir/bluebutton/views/home.py) fetches BFD's and edits it (bb2-sandbox-facts.md §4.2). The
- * sandbox does the same edits on BFD's golden v1 statement, vendored in templates/ (see SOURCES.md).
+ * The v1 and v2 CapabilityStatements. BB2 does not write its own: `_fhir_conformance`
+ * (apps/fhir/bluebutton/views/home.py) fetches BFD's for the version asked and edits it, the same way
+ * for v1 and v2 (bb2-sandbox-facts.md §4.2). The sandbox does the same edits on BFD's golden v1 (STU3)
+ * and v2 (R4) statements, vendored in templates/ (see SOURCES.md).
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { ApiVersion } from '../api-version.js';
 import { RESOURCE_TYPES } from './types.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-const TEMPLATE_URL = new URL('./templates/bfd-metadata-v1.json', import.meta.url);
+const TEMPLATE_URLS: Readonly<Record<ApiVersion, URL>> = {
+  1: new URL('./templates/bfd-metadata-v1.json', import.meta.url),
+  2: new URL('./templates/bfd-metadata-v2.json', import.meta.url),
+};
 const PLACEHOLDER = 'IGNORED_FIELD';
 
 /**
- * BFD's `software.version` as BB2's own v1 fixture shows it (fhir_meta_v1.json); BFD's golden file
- * leaves it as a placeholder.
+ * BFD's `software.version` as BB2's own fixtures show it (fhir_meta_v1.json, fhir_meta_v2.json); BFD's
+ * golden files leave it as a placeholder.
  */
 export const BFD_SOFTWARE_VERSION = '1.0.0-SNAPSHOT';
 
@@ -29,27 +35,31 @@ function objectAt(root: JsonObject, key: string): JsonObject {
 }
 
 /**
- * Loads the vendored BFD statement and fills the three placeholders BFD's test leaves open. Fails
- * loudly when they are not where expected, so a refreshed copy cannot change the document unnoticed.
+ * Loads the vendored BFD statement of an API version and fills the placeholders BFD's test leaves
+ * open: date, software.version, implementation.url, and (v2) the id. Fails loudly when they are not
+ * where expected, so a refreshed copy cannot change the document unnoticed.
  */
-export function loadBfdCapabilityStatement(baseUrl: string, startedAt: Date): JsonObject {
-  const template = JSON.parse(readFileSync(TEMPLATE_URL, 'utf8')) as JsonObject;
+export function loadBfdCapabilityStatement(version: ApiVersion, baseUrl: string, startedAt: Date): JsonObject {
+  const template = JSON.parse(readFileSync(TEMPLATE_URLS[version], 'utf8')) as JsonObject;
   const software = objectAt(template, 'software');
   const implementation = objectAt(template, 'implementation');
   const url = implementation.url;
   if (template.date !== PLACEHOLDER || software.version !== PLACEHOLDER || typeof url !== 'string' || !url.includes(PLACEHOLDER)) {
-    throw new Error('BFD metadata template: placeholders not where expected (date, software.version, implementation.url)');
+    throw new Error(`BFD v${version} metadata template: placeholders not where expected (date, software.version, implementation.url)`);
   }
+  // HAPI's R4 statement has an id, one HAPI makes up (BFD's test ignores it); the STU3 one has none.
+  if (template.id === PLACEHOLDER) template.id = randomUUID();
   // HAPI stamps the statement with the server's start time, second precision.
   template.date = startedAt.toISOString().replace(/\.\d{3}Z$/, '+00:00');
   software.version = BFD_SOFTWARE_VERSION;
   // BFD reports its own internal host here; the sandbox has no BFD behind it, so it names where its
-  // own v1 FHIR API is served.
-  implementation.url = `${baseUrl}/v1/fhir`;
+  // own FHIR API of that version is served.
+  implementation.url = `${baseUrl}/v${version}/fhir`;
+  if (JSON.stringify(template).includes(PLACEHOLDER)) throw new Error(`BFD v${version} metadata template: a placeholder is left unfilled`);
   return template;
 }
 
-/** `build_oauth_resource`: the security block BB2 puts on rest[0]; current BB2 names v2 URIs even on v1. */
+/** `build_oauth_resource`: the security block BB2 puts on rest[0]; current BB2 names v2 URIs on v1 and v2 alike. */
 export function oauthSecurity(baseUrl: string): JsonObject {
   return {
     cors: true,

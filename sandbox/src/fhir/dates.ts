@@ -102,3 +102,8 @@ export function instantInterval(instant: string): Interval | undefined {
 export function hapiInstant(epochMs: number): string {
   return new Date(epochMs).toISOString().replace('Z', '+00:00');
 }
+
+/** HAPI's dateTime rendering to the second, e.g. 2022-04-18T19:31:21+00:00 (what BFD's `created` shows). */
+export function hapiDateTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}

@@ -1,25 +1,18 @@
 /**
- * The sandbox's FHIR v1 (STU3) API under /v1/fhir/: metadata, and read + search for Patient, Coverage
- * and ExplanationOfBenefit, behaving as BB2 in front of BFD does (bb2-sandbox-facts.md §4). Each BB2
+ * The sandbox's FHIR API, v1 (STU3) under /v1/fhir/ and v2 (R4) under /v2/fhir/: metadata, and read +
+ * search for Patient, Coverage and ExplanationOfBenefit, behaving as BB2 in front of BFD does
+ * (bb2-sandbox-facts.md §4). The API version is a dimension (versions.ts): both versions share this
+ * pipeline and every rule, and differ only in the data and CapabilityStatement BFD returns. Each BB2
  * rule is a function of ctx.behaviour.fhir (behaviour.ts); this file only orders them as BB2's
  * Django/DRF stack does: content negotiation, authentication, permissions, throttling, query
- * validation, then what BFD checks and returns. v2 (R4) FHIR is not served: those paths fall through
- * to the common 404.
+ * validation, then what BFD checks and returns.
  */
 import type Koa from 'koa';
 import type { SandboxContext } from '../context.js';
-import {
-  coveragesFor,
-  eobServiceDates,
-  eobsFor,
-  findCoverage,
-  findEob,
-  findUserByPatientId,
-  patientFor,
-} from '../data/index.js';
+import { eobServiceDates, findUserByPatientId } from '../data/index.js';
 import type { AccessGrant, AccessResolver } from '../oauth/types.js';
 import { FORWARDED_FORMAT, NOT_FOUND, type FhirBehaviour } from './behaviour.js';
-import { loadBfdCapabilityStatement, pythonJsonDumps } from './capability.js';
+import { pythonJsonDumps } from './capability.js';
 import type { DateCondition } from './dates.js';
 import { JSON_MEDIA_TYPE } from './negotiation.js';
 import { searchsetBundle } from './search.js';
@@ -28,23 +21,26 @@ import {
   failure,
   isFailure,
   RESOURCE_TYPES,
+  type ApiVersion,
   type FhirFailure,
   type FhirResource,
   type ForwardedParam,
   type ResourceType,
 } from './types.js';
+import { fhirApiVersions, type FhirApiVersion } from './versions.js';
 
-type Route =
+type Route = { readonly version: ApiVersion } & (
   | { readonly kind: 'metadata' }
   | { readonly kind: 'read'; readonly resourceType: ResourceType; readonly id: string }
-  | { readonly kind: 'search'; readonly resourceType: ResourceType };
+  | { readonly kind: 'search'; readonly resourceType: ResourceType }
+);
 
 const TYPES = RESOURCE_TYPES.join('|');
-const METADATA_PATH = /^\/v1\/fhir\/metadata\/?$/;
+const METADATA_PATH = /^\/v([12])\/fhir\/metadata\/?$/;
 // BB2's URL patterns are not anchored at the end (`Patient/(?P<resource_id>[^/]+)`, `Patient[/]?`), so
 // anything after the id, or after the type name, still reaches the same view.
-const READ_PATH = new RegExp(`^/v1/fhir/(${TYPES})/([^/]+)`);
-const SEARCH_PATH = new RegExp(`^/v1/fhir/(${TYPES})`);
+const READ_PATH = new RegExp(`^/v([12])/fhir/(${TYPES})/([^/]+)`);
+const SEARCH_PATH = new RegExp(`^/v([12])/fhir/(${TYPES})`);
 
 function decodeSegment(segment: string): string {
   try {
@@ -54,12 +50,15 @@ function decodeSegment(segment: string): string {
   }
 }
 
+const versionOf = (digit: string | undefined): ApiVersion => (digit === '2' ? 2 : 1);
+
 function matchRoute(path: string): Route | undefined {
-  if (METADATA_PATH.test(path)) return { kind: 'metadata' };
+  const metadata = METADATA_PATH.exec(path);
+  if (metadata) return { version: versionOf(metadata[1]), kind: 'metadata' };
   const read = READ_PATH.exec(path);
-  if (read) return { kind: 'read', resourceType: read[1] as ResourceType, id: decodeSegment(read[2] as string) };
+  if (read) return { version: versionOf(read[1]), kind: 'read', resourceType: read[2] as ResourceType, id: decodeSegment(read[3] as string) };
   const search = SEARCH_PATH.exec(path);
-  if (search) return { kind: 'search', resourceType: search[1] as ResourceType };
+  if (search) return { version: versionOf(search[1]), kind: 'search', resourceType: search[2] as ResourceType };
   return undefined;
 }
 
@@ -76,10 +75,16 @@ function send(koa: Koa.Context, status: number, body: string, mediaType: string,
 
 export function createFhirRoutes(ctx: SandboxContext, access: AccessResolver): Koa.Middleware {
   const behaviour = (): FhirBehaviour => ctx.behaviour.fhir;
-  const bfdStatement = loadBfdCapabilityStatement(ctx.baseUrl, new Date());
+  const apis = fhirApiVersions(ctx.baseUrl, new Date());
+  const apiOf = (version: ApiVersion): FhirApiVersion => {
+    const api = apis.get(version);
+    if (api === undefined) throw new Error(`no FHIR API version ${version}`);
+    return api;
+  };
+  // One budget per token across both versions, as BB2's throttle keys on the token alone.
   const throttle = new TokenRateThrottle(behaviour().rateLimit(ctx.settings));
 
-  function serveMetadata(koa: Koa.Context): void {
+  function serveMetadata(koa: Koa.Context, api: FhirApiVersion): void {
     const b = behaviour();
     const headers = b.rateLimitHeaders(undefined);
     if (koa.method !== 'GET' && koa.method !== 'HEAD') {
@@ -87,10 +92,10 @@ export function createFhirRoutes(ctx: SandboxContext, access: AccessResolver): K
       return;
     }
     // No token needed; Django's JsonResponse writes Python's json.dumps layout as application/json.
-    send(koa, 200, pythonJsonDumps(b.capabilityStatement(bfdStatement, ctx.baseUrl)), JSON_MEDIA_TYPE, headers);
+    send(koa, 200, pythonJsonDumps(b.capabilityStatement(api.bfdStatement, ctx.baseUrl, api.version)), JSON_MEDIA_TYPE, headers);
   }
 
-  async function serveData(koa: Koa.Context, route: Exclude<Route, { kind: 'metadata' }>): Promise<void> {
+  async function serveData(koa: Koa.Context, api: FhirApiVersion, route: Exclude<Route, { kind: 'metadata' }>): Promise<void> {
     const b = behaviour();
     const query = new URLSearchParams(koa.querystring);
     // The throttle runs only after authentication and permissions; until then the headers say None.
@@ -119,25 +124,31 @@ export function createFhirRoutes(ctx: SandboxContext, access: AccessResolver): K
     const throttled = b.enforceRateLimit(rate.decision);
     if (throttled) return fail(throttled);
 
-    const result = route.kind === 'read' ? read(b, grant, route.resourceType, route.id) : search(b, grant, route.resourceType, query);
+    const result = route.kind === 'read' ? read(b, api, grant, route.resourceType, route.id) : search(b, api, grant, route.resourceType, query);
     if (isFailure(result)) return fail(result);
     ok(result);
   }
 
-  function read(b: FhirBehaviour, grant: AccessGrant, resourceType: ResourceType, id: string): FhirResource | FhirFailure {
+  /** What BFD returns for a stored resource, then what BB2 serves of it. */
+  function served<T extends FhirResource>(b: FhirBehaviour, api: FhirApiVersion, resource: T, now: number): T {
+    return b.serveResource(api.atRequestTime(resource, now), api.version);
+  }
+
+  function read(b: FhirBehaviour, api: FhirApiVersion, grant: AccessGrant, resourceType: ResourceType, id: string): FhirResource | FhirFailure {
+    const now = Date.now();
     if (resourceType === 'Patient') {
       // BB2 answers a read of anyone else's Patient with 404 before asking BFD.
       const user = b.enforceOwnership(id, grant) ? findUserByPatientId(id) : undefined;
-      return user === undefined ? failure(404, NOT_FOUND) : b.serveResource(patientFor(user));
+      return user === undefined ? failure(404, NOT_FOUND) : served(b, api, api.data.patientFor(user), now);
     }
-    const malformed = b.checkResourceId(resourceType, id);
+    const malformed = b.checkResourceId(resourceType, id, api.version);
     if (malformed) return malformed;
-    const found = resourceType === 'Coverage' ? findCoverage(id) : findEob(id);
+    const found = resourceType === 'Coverage' ? api.data.findCoverage(id) : api.data.findEob(id);
     if (found === undefined || !b.enforceOwnership(found.user.patientId, grant)) return failure(404, NOT_FOUND);
-    return b.serveResource(found.resource);
+    return served(b, api, found.resource, now);
   }
 
-  function search(b: FhirBehaviour, grant: AccessGrant, resourceType: ResourceType, query: URLSearchParams): unknown {
+  function search(b: FhirBehaviour, api: FhirApiVersion, grant: AccessGrant, resourceType: ResourceType, query: URLSearchParams): unknown {
     const isEob = resourceType === 'ExplanationOfBenefit';
     // BB2's own validation (voluptuous), answered with its messages.
     const raw = b.readSearchQuery(resourceType, query);
@@ -169,36 +180,38 @@ export function createFhirRoutes(ctx: SandboxContext, access: AccessResolver): K
     const negativeStart = b.checkStartIndex(startIndex);
     if (negativeStart) return negativeStart;
 
-    let matches = b.filterByLastUpdated(resourcesOf(resourceType, grant), lastUpdated);
+    let matches = b.filterByLastUpdated(resourcesOf(api, resourceType, grant), lastUpdated);
     if (isEob) {
       matches = b.filterByType(matches, raw.type);
       matches = b.filterByServiceDate(matches, serviceDate, (eob) => eobServiceDates(eob as Parameters<typeof eobServiceDates>[0]).end);
     }
     const window = b.pageWindow(matches.length, startIndex ?? 0, count);
     if (isFailure(window)) return window;
-    const page = matches.slice(window.start, window.end).map((resource) => b.serveResource(resource));
-    const links = b.pageLinks({ baseUrl: ctx.baseUrl, resourceType, forwarded, startIndex: startIndex ?? 0, count, total: matches.length });
-    return searchsetBundle(b.bundleTotal(matches.length, page.length), links, page, Date.now());
+    const now = Date.now();
+    const page = matches.slice(window.start, window.end).map((resource) => served(b, api, resource, now));
+    const links = b.pageLinks({ baseUrl: ctx.baseUrl, version: api.version, resourceType, forwarded, startIndex: startIndex ?? 0, count, total: matches.length });
+    return searchsetBundle(b.bundleTotal(matches.length, page.length), links, page, now);
   }
 
   return async (koa, next) => {
     const route = matchRoute(koa.path);
     if (route === undefined) return next();
-    if (route.kind === 'metadata') serveMetadata(koa);
-    else await serveData(koa, route);
+    const api = apiOf(route.version);
+    if (route.kind === 'metadata') serveMetadata(koa, api);
+    else await serveData(koa, api, route);
   };
 }
 
 /** Everything the token's beneficiary has of one type, in BFD's order. */
-function resourcesOf(resourceType: ResourceType, grant: AccessGrant): FhirResource[] {
+function resourcesOf(api: FhirApiVersion, resourceType: ResourceType, grant: AccessGrant): FhirResource[] {
   const user = findUserByPatientId(grant.patientId);
   if (user === undefined) return [];
   switch (resourceType) {
     case 'Patient':
-      return [patientFor(user)];
+      return [api.data.patientFor(user)];
     case 'Coverage':
-      return [...coveragesFor(user)];
+      return api.data.coveragesFor(user);
     case 'ExplanationOfBenefit':
-      return [...eobsFor(user)];
+      return api.data.eobsFor(user);
   }
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { CLAIM_TYPES, type ClaimType } from '../data/index.js';
 import { hapiInstant } from './dates.js';
-import { lastUpdatedOf, type BundleLink, type FhirResource, type ForwardedParam, type ResourceType } from './types.js';
+import { lastUpdatedOf, type ApiVersion, type BundleLink, type FhirResource, type ForwardedParam, type ResourceType } from './types.js';
 
 /** The client's query as BB2's `filter_parameters` sees it, before validation. */
 export interface RawSearchQuery {
@@ -91,6 +91,8 @@ export function claimTypeOfEob(eob: FhirResource): string {
 
 export interface PageLinkInput {
   readonly baseUrl: string;
+  /** The API version searched: links point back into /v{version}/fhir. */
+  readonly version: ApiVersion;
   readonly resourceType: ResourceType;
   /** Everything BB2 sent to BFD, `_count` included, `startIndex` only if the client gave one. */
   readonly forwarded: readonly ForwardedParam[];
@@ -107,8 +109,8 @@ export interface PageLinkInput {
  * slash and sorted parameters.
  */
 export function offsetPageLinks(input: PageLinkInput): BundleLink[] {
-  const { baseUrl, resourceType, forwarded, startIndex, count, total } = input;
-  const resourceUrl = `${baseUrl}/v1/fhir/${resourceType}`;
+  const { baseUrl, version, resourceType, forwarded, startIndex, count, total } = input;
+  const resourceUrl = `${baseUrl}/v${version}/fhir/${resourceType}`;
   const pairs = (params: readonly ForwardedParam[]) => params.map(([name, value]) => [name, value]);
   const format = pairs(forwarded.filter(([name]) => name === '_format'));
   const others = pairs(forwarded.filter(([name]) => name !== '_format' && name !== 'startIndex' && name !== '_count'));
@@ -136,8 +138,9 @@ export interface SearchBundle {
 }
 
 /**
- * BFD's searchset Bundle (TransformerUtils.createBundle). Entries carry only `resource`: BFD's STU3
- * bundles have no fullUrl (BFD golden responses, BB2 fixtures and the real sandbox capture agree).
+ * BFD's searchset Bundle (TransformerUtils.createBundle, TransformerUtilsV2.createBundle). Entries
+ * carry only `resource`: BFD's bundles have no fullUrl, in STU3 and R4 alike (BFD golden responses, BB2
+ * fixtures and the real sandbox's v2 capture agree).
  */
 export function searchsetBundle(total: number, links: readonly BundleLink[], page: readonly FhirResource[], now: number): SearchBundle {
   const newest = page.reduce((latest, resource) => {

@@ -1,4 +1,7 @@
-/** Shapes shared by the FHIR v1 (STU3) part of the sandbox. */
+/** Shapes shared by the sandbox's FHIR API, v1 (STU3) and v2 (R4) alike. */
+import type { ApiVersion } from '../api-version.js';
+
+export type { ApiVersion };
 
 export const RESOURCE_TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];

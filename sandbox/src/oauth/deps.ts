@@ -4,7 +4,7 @@ import type { RegisteredClient } from './clients.js';
 import type { ProviderBridge } from './provider.js';
 import type { Bb2Records } from './state.js';
 
-export type ApiVersion = 1 | 2;
+export type { ApiVersion } from '../api-version.js';
 
 export interface OAuthDeps {
   readonly ctx: SandboxContext;

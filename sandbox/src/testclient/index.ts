@@ -3,35 +3,30 @@
  * app, as BB2 runs one, that walks through authorization with PKCE and shows what each endpoint
  * returns. Like BB2's, it talks to the API over HTTP (fetch to ctx.baseUrl), exchanges the code on the
  * server with its client secret, and keeps the verifier and token in a server-side session.
- * The FHIR pages call v1, the FHIR version this sandbox serves; v2 authorization is offered because
+ *
+ * As in BB2's apps/testclient (urls.py, views.py, home.html): the home page's "Get a Sample
+ * Authorization Token" authorizes on v2; after the callback its API links lead to the result pages of
+ * the version authorized (v2: PatientV2, CoverageV2, …, calling /v2/…; v1: Patient, Coverage, …,
+ * calling /v1/…). The v1 authorization link and every v1 page stay reachable with any token, since
  * v1 and v2 tokens are interchangeable (§4.1).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type Koa from 'koa';
 import type { SandboxContext } from '../context.js';
 import { TEST_CLIENT } from '../oauth/index.js';
-import { authorizePage, errorPage, homeWithToken, homeWithoutToken, resultPage, type NavLink } from './pages.js';
+import { authorizePage, errorPage, homeWithToken, homeWithoutToken, resultPage, resultPath, RESULT_PAGES, type NavLink, type ResultPage } from './pages.js';
 import { pythonDictRepr } from './python-repr.js';
 import { SessionStore, type ApiVersion, type TestClientSession, type TokenRecord, type TokenValue } from './session.js';
 
 const HOME = '/testclient/';
 const FETCH_TIMEOUT_MS = 15_000;
-/** The result pages and what BB2 calls each response. */
-const RESULT_PAGES = {
-  '/testclient/ExplanationOfBenefit': 'Bundle of ExplanationOfBenefit',
-  '/testclient/Patient': 'Patient',
-  '/testclient/Coverage': 'Bundle of Coverage',
-  '/testclient/userinfo': 'Profile (OIDC Userinfo)',
-  '/testclient/metadata': 'FHIR Metadata',
-  '/testclient/openidConfig': 'OIDC Discovery',
-} as const;
-type ResultPath = keyof typeof RESULT_PAGES;
 
-/** The FHIR API version the result pages call: the one this sandbox serves. */
-const FHIR_VERSION = 1;
-
-function isResultPath(path: string): path is ResultPath {
-  return Object.hasOwn(RESULT_PAGES, path);
+/** The result page at a path, with the API version it calls (BB2: `Patient` is v1, `PatientV2` v2). */
+function resultPageAt(path: string): { page: ResultPage; version: ApiVersion } | undefined {
+  for (const page of RESULT_PAGES) {
+    for (const version of [1, 2] as const) if (resultPath(page, version) === path) return { page, version };
+  }
+  return undefined;
 }
 
 /** PKCE verifier: 43 base64url characters (RFC 7636 §4.1). */
@@ -199,7 +194,7 @@ export function createTestClient(ctx: SandboxContext): Koa.Middleware {
   }
 
   /** Paging for the two bundle pages: BB2 links each relation to `?nav_link={url}`. */
-  function pagingRequest(koa: Koa.Context, resourceType: 'Coverage' | 'ExplanationOfBenefit'): { startIndex: string; count: string } | string {
+  function pagingRequest(koa: Koa.Context, resourceType: 'Coverage' | 'ExplanationOfBenefit', version: ApiVersion): { startIndex: string; count: string } | string {
     const query = new URLSearchParams(koa.querystring);
     const navLink = query.get('nav_link');
     let fromLink = new URLSearchParams();
@@ -210,8 +205,8 @@ export function createTestClient(ctx: SandboxContext): Koa.Middleware {
       } catch {
         return 'nav_link is not a URL.';
       }
-      // Only this sandbox's own FHIR endpoint for the page's resource type may be followed.
-      const allowed = [`${ctx.baseUrl}/v1/fhir/${resourceType}`, `${ctx.baseUrl}/v1/fhir/${resourceType}/`];
+      // Only this sandbox's own FHIR endpoint for the page's resource type and version may be followed.
+      const allowed = [`${ctx.baseUrl}/v${version}/fhir/${resourceType}`, `${ctx.baseUrl}/v${version}/fhir/${resourceType}/`];
       if (!allowed.includes(`${target.origin}${target.pathname}`)) return `nav_link must point to ${allowed[0]}.`;
       fromLink = target.searchParams;
     }
@@ -221,7 +216,7 @@ export function createTestClient(ctx: SandboxContext): Koa.Middleware {
     return { startIndex, count };
   }
 
-  function navigation(body: unknown, path: ResultPath, startIndex: string, count: string): { nav: NavLink[]; pageInfo: string } {
+  function navigation(body: unknown, path: string, startIndex: string, count: string): { nav: NavLink[]; pageInfo: string } {
     const links = (body as { link?: unknown }).link;
     if (!Array.isArray(links)) return { nav: [], pageInfo: '' };
     const nav: NavLink[] = [];
@@ -241,22 +236,21 @@ export function createTestClient(ctx: SandboxContext): Koa.Middleware {
     };
   }
 
-  async function result(koa: Koa.Context, path: ResultPath): Promise<void> {
+  async function result(koa: Koa.Context, path: string, page: ResultPage, version: ApiVersion): Promise<void> {
     const session = sessions.find(koa);
     // BB2 sends anyone without a token home, the no-token pages (metadata, discovery) included.
     if (session?.accessToken === undefined) return redirectHome(koa);
     const token = session.accessToken;
-    const base = ctx.baseUrl;
+    const api = `${ctx.baseUrl}/v${version}`;
     let body: unknown;
     let paging: { startIndex: string; count: string } | undefined;
-    switch (path) {
-      case '/testclient/Patient':
-        body = await callApi(`${base}/v${FHIR_VERSION}/fhir/Patient/${encodeURIComponent(session.patient ?? '')}?_format=json`, token);
+    switch (page.call) {
+      case 'Patient':
+        body = await callApi(`${api}/fhir/Patient/${encodeURIComponent(session.patient ?? '')}?_format=json`, token);
         break;
-      case '/testclient/Coverage':
-      case '/testclient/ExplanationOfBenefit': {
-        const resourceType = path === '/testclient/Coverage' ? 'Coverage' : 'ExplanationOfBenefit';
-        const request = pagingRequest(koa, resourceType);
+      case 'Coverage':
+      case 'ExplanationOfBenefit': {
+        const request = pagingRequest(koa, page.call, version);
         if (typeof request === 'string') return html(koa, 400, errorPage(request));
         paging = request;
         const query = new URLSearchParams({ _format: 'json' });
@@ -264,20 +258,21 @@ export function createTestClient(ctx: SandboxContext): Koa.Middleware {
           query.set('_count', request.count);
           query.set('startIndex', request.startIndex);
         }
-        body = await callApi(`${base}/v${FHIR_VERSION}/fhir/${resourceType}/?${query}`, token);
+        body = await callApi(`${api}/fhir/${page.call}/?${query}`, token);
         break;
       }
-      case '/testclient/userinfo':
-        body = await callApi(`${base}/v${FHIR_VERSION}/connect/userinfo`, token);
+      case 'userinfo':
+        body = await callApi(`${api}/connect/userinfo`, token);
         break;
-      case '/testclient/metadata':
-        body = await callApi(`${base}/v${FHIR_VERSION}/fhir/metadata`, undefined);
+      case 'metadata':
+        body = await callApi(`${api}/fhir/metadata`, undefined);
         break;
-      case '/testclient/openidConfig':
-        body = await callApi(`${base}/.well-known/openid-configuration`, undefined);
+      case 'openidConfig':
+        // BB2's openid_configuration_v1 and _v2 views; every discovery path serves the same document.
+        body = await callApi(version === 1 ? `${ctx.baseUrl}/.well-known/openid-configuration` : `${api}/connect/.well-known/openid-configuration`, undefined);
         break;
     }
-    const view = { responseType: RESULT_PAGES[path], apiVersion: FHIR_VERSION as ApiVersion, json: prettyJson(body) };
+    const view = { responseType: page.responseType, apiVersion: version, json: prettyJson(body) };
     if (paging === undefined) return html(koa, 200, resultPage(view));
     html(koa, 200, resultPage({ ...view, ...navigation(body, path, paging.startIndex, paging.count) }));
   }
@@ -308,9 +303,11 @@ export function createTestClient(ctx: SandboxContext): Koa.Middleware {
         if (session) forgetToken(session);
         return html(koa, 200, homeWithoutToken());
       }
-      default:
-        if (isResultPath(path)) return result(koa, path);
+      default: {
+        const found = resultPageAt(path);
+        if (found !== undefined) return result(koa, path, found.page, found.version);
         return next();
+      }
     }
   };
 }

@@ -58,19 +58,42 @@ export function homeWithoutToken(): string {
   );
 }
 
-export const API_CALL_LINKS: ReadonlyArray<{ readonly text: string; readonly href: string; readonly note: string }> = [
-  { text: 'ExplanationOfBenefit', href: '/testclient/ExplanationOfBenefit', note: '' },
-  { text: 'Patient', href: '/testclient/Patient', note: '' },
-  { text: 'Coverage', href: '/testclient/Coverage', note: '' },
-  { text: 'Profile', href: '/testclient/userinfo', note: ' (OIDC Userinfo)' },
-  { text: 'FHIR Metadata', href: '/testclient/metadata?format=json', note: ' (no token needed)' },
-  { text: 'OIDC Discovery', href: '/testclient/openidConfig', note: ' (no token needed)' },
+/** A result page: what it calls, what BB2 calls the response, and its link on the home page. */
+export interface ResultPage {
+  readonly call: 'ExplanationOfBenefit' | 'Patient' | 'Coverage' | 'userinfo' | 'metadata' | 'openidConfig';
+  readonly responseType: string;
+  readonly linkText: string;
+  readonly linkNote: string;
+  /** Added to the home page's link (BB2 asks the metadata page for ?format=json). */
+  readonly linkQuery: string;
+}
+
+/** In the order of BB2's home page list. */
+export const RESULT_PAGES: readonly ResultPage[] = [
+  { call: 'ExplanationOfBenefit', responseType: 'Bundle of ExplanationOfBenefit', linkText: 'ExplanationOfBenefit', linkNote: '', linkQuery: '' },
+  { call: 'Patient', responseType: 'Patient', linkText: 'Patient', linkNote: '', linkQuery: '' },
+  { call: 'Coverage', responseType: 'Bundle of Coverage', linkText: 'Coverage', linkNote: '', linkQuery: '' },
+  { call: 'userinfo', responseType: 'Profile (OIDC Userinfo)', linkText: 'Profile', linkNote: ' (OIDC Userinfo)', linkQuery: '' },
+  { call: 'metadata', responseType: 'FHIR Metadata', linkText: 'FHIR Metadata', linkNote: ' (no token needed)', linkQuery: '?format=json' },
+  { call: 'openidConfig', responseType: 'OIDC Discovery', linkText: 'OIDC Discovery', linkNote: ' (no token needed)', linkQuery: '' },
 ];
 
+/** BB2's testclient URLs: `/testclient/Patient` calls v1, `/testclient/PatientV2` calls v2. */
+export function resultPath(page: ResultPage, version: ApiVersion): string {
+  return `/testclient/${page.call}${version === 1 ? '' : `V${version}`}`;
+}
+
+/** The home page's API call links for the version the token was obtained on. */
+export function apiCallLinks(version: ApiVersion): ReadonlyArray<{ readonly text: string; readonly href: string; readonly note: string }> {
+  return RESULT_PAGES.map((page) => ({ text: page.linkText, href: `${resultPath(page, version)}${page.linkQuery}`, note: page.linkNote }));
+}
+
+const FHIR_RELEASE: Readonly<Record<ApiVersion, string>> = { 1: 'FHIR STU3', 2: 'FHIR R4' };
+
 export function homeWithToken(version: ApiVersion, tokenRepr: string): string {
-  const links = API_CALL_LINKS.map(
-    (link) => `<li><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a>${escapeHtml(link.note)}</li>`,
-  ).join('\n');
+  const links = apiCallLinks(version)
+    .map((link) => `<li><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a>${escapeHtml(link.note)}</li>`)
+    .join('\n');
   return page(
     'Home',
     `<h2><strong>API version: ${version}</strong></h2>
@@ -78,7 +101,7 @@ export function homeWithToken(version: ApiVersion, tokenRepr: string): string {
 <p>Success! You have a token. Make API calls with it below, or <a href="${authorizeLinkPath(version)}">repeat this step if you need a new token.</a> To start over, <a href="/testclient/restart">restart testclient</a>.</p>
 <pre>${escapeHtml(tokenRepr)}</pre>
 <h2>Step 2: API Calls</h2>
-<p>Each link calls one endpoint of this sandbox with the token above and shows the response. The FHIR calls use API version 1 (STU3), the version this sandbox serves.</p>
+<p>Each link calls one endpoint of this sandbox with the token above and shows the response. The FHIR calls use API version ${version} (${FHIR_RELEASE[version]}), the version the token was obtained on.</p>
 <ul>
 ${links}
 </ul>`,

@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import type Koa from 'koa';
 
-export type ApiVersion = 1 | 2;
+import type { ApiVersion } from '../api-version.js';
+
+export type { ApiVersion };
 
 /** The token as requests-oauthlib keeps it: the token response, scope as a list, plus expires_at. */
 export type TokenRecord = ReadonlyArray<readonly [key: string, value: TokenValue]>;

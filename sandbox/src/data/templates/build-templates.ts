@@ -19,47 +19,23 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
-
-const BFD_BENE = '567834';
-const SANDBOX_BENE = '-20140000008325';
+import {
+  arr,
+  bundleResources,
+  dropDisplays,
+  EOB_GOLDENS,
+  latestDate,
+  loadGolden,
+  LOOKED_UP_NAMES,
+  obj,
+  replaceFixtureDrug,
+  writeTemplate as writeJson,
+  type ClaimTypeName,
+  type JsonObject,
+} from './template-edits.js';
 
 function load(samples: string, file: string): JsonObject {
-  const text = readFileSync(join(samples, 'bfd-endpoint-responses-v1', file), 'utf8');
-  const renamed = text
-    .replaceAll(`Patient/${BFD_BENE}`, `Patient/${SANDBOX_BENE}`)
-    .replaceAll(`-${BFD_BENE}"`, `-${SANDBOX_BENE}"`)
-    .replaceAll(`"${BFD_BENE}"`, `"${SANDBOX_BENE}"`);
-  return JSON.parse(renamed) as JsonObject;
-}
-
-function obj(value: Json | undefined, where: string): JsonObject {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`expected an object at ${where}`);
-  return value;
-}
-
-function arr(value: Json | undefined, where: string): Json[] {
-  if (!Array.isArray(value)) throw new Error(`expected an array at ${where}`);
-  return value;
-}
-
-/** Deletes `display` from every object whose display is one of `names`. */
-function dropDisplays(node: Json, names: ReadonlySet<string>): void {
-  if (Array.isArray(node)) node.forEach((child) => dropDisplays(child, names));
-  else if (node !== null && typeof node === 'object') {
-    if (typeof node.display === 'string' && names.has(node.display)) delete node.display;
-    Object.values(node).forEach((child) => dropDisplays(child, names));
-  }
-}
-
-/** The latest yyyy-mm-dd date anywhere in the resource: the template's meta.lastUpdated must not precede it. */
-function latestDate(node: Json): string {
-  if (typeof node === 'string') return /^\d{4}-\d{2}-\d{2}/.test(node) ? node.slice(0, 10) : '';
-  if (node === null || typeof node !== 'object') return '';
-  const children = Array.isArray(node) ? node : Object.values(node);
-  return children.map(latestDate).reduce((a, b) => (a > b ? a : b), '');
+  return loadGolden(join(samples, 'bfd-endpoint-responses-v1'), file);
 }
 
 function resolveIgnoredFields(resource: JsonObject, lastUpdated: string): void {
@@ -76,32 +52,6 @@ function resolveIgnoredFields(resource: JsonObject, lastUpdated: string): void {
   Object.assign(resource, JSON.parse(text) as JsonObject);
 }
 
-const NAMES_TO_DROP = new Set(['Fake ORG Name', 'DR. HAROLD LEROY SMITSON II M.D.', 'DR. DAVID SMITH MD', 'DR. ROBERT BISBEE MD', 'ADVANTAGE HOME HEALTH CARE, INC.']);
-
-/** BFD's fixture drug "000000000 Fake Diluent - WATER" becomes a drug that appears in BB2's own v1 fixtures. */
-function replaceFixtureDrug(node: Json): void {
-  if (Array.isArray(node)) node.forEach(replaceFixtureDrug);
-  else if (node !== null && typeof node === 'object') {
-    if (node.system === 'http://hl7.org/fhir/sid/ndc' && node.code === '000000000') {
-      node.code = '00378395277';
-      node.display = 'Atorvastatin Calcium - ATORVASTATIN CALCIUM TRIHYDRATE';
-    }
-    Object.values(node).forEach(replaceFixtureDrug);
-  }
-}
-
-const EOB_SOURCES = {
-  carrier: 'eobReadCarrier.json',
-  dme: 'eobReadDme.json',
-  hha: 'eobReadHha.json',
-  hospice: 'eobReadHospice.json',
-  inpatient: 'eobReadInpatient.json',
-  outpatient: 'eobReadOutpatient.json',
-  pde: 'eobReadPde.json',
-  snf: 'eobReadSnf.json',
-} as const;
-
-type ClaimTypeName = keyof typeof EOB_SOURCES;
 
 /** Date fixes per template; paths are applied after parsing. */
 const DATE_FIXES: Record<ClaimTypeName, (eob: JsonObject) => void> = {
@@ -135,7 +85,7 @@ const DATE_FIXES: Record<ClaimTypeName, (eob: JsonObject) => void> = {
 };
 
 function writeTemplate(name: string, value: JsonObject): void {
-  writeFileSync(new URL(`./${name}`, import.meta.url), `${JSON.stringify(value, null, 2)}\n`);
+  writeJson(new URL(`./${name}`, import.meta.url), value);
 }
 
 /**
@@ -172,17 +122,15 @@ function main(): void {
   resolveIgnoredFields(patient, '2021-06-07T21:51:07.769+00:00');
   writeTemplate('patient.json', patient);
 
-  const coverageBundle = load(samples, 'coverageSearchByPatientId.json');
-  for (const entry of arr(coverageBundle.entry, 'entry')) {
-    const coverage = obj(obj(entry, 'entry[]').resource, 'resource');
+  for (const coverage of bundleResources(load(samples, 'coverageSearchByPatientId.json'))) {
     resolveIgnoredFields(coverage, '2021-06-07T21:51:07.769+00:00');
     writeTemplate(`coverage-${String(coverage.id).slice(0, 6)}.json`, coverage);
   }
 
-  for (const [type, file] of Object.entries(EOB_SOURCES) as [ClaimTypeName, string][]) {
+  for (const [type, file] of Object.entries(EOB_GOLDENS) as [ClaimTypeName, string][]) {
     const eob = load(samples, file);
     DATE_FIXES[type](eob);
-    dropDisplays(eob, NAMES_TO_DROP);
+    dropDisplays(eob, LOOKED_UP_NAMES);
     replaceFixtureDrug(eob);
     resolveIgnoredFields(eob, `${latestDate(eob)}T12:00:00.000+00:00`);
     writeTemplate(`eob-${type}.json`, eob);
