@@ -1,0 +1,91 @@
+/**
+ * What the sweep records for one user: one line of users.jsonl (the checkpoint), written when the user
+ * is done. Violations are kept per rule (counts and a few examples), so a line stays small for a user
+ * with 400 broken claims and the aggregation over 30,000 users needs nothing else.
+ */
+import type { ApiVersion, SweepViolation } from './validate.js';
+
+export const USER_STATUSES = ['ok', 'violations', 'login-failed', 'target-unavailable'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+/** Examples kept per rule and user. */
+export const EXAMPLES_PER_USER_RULE = 3;
+
+export interface ViolationExample {
+  readonly resourceType: string;
+  readonly id: string | undefined;
+  /** Where the body came from ("ExplanationOfBenefit page 2") and the JSON path inside it. */
+  readonly where: string;
+  readonly path: string;
+  readonly value?: unknown;
+  readonly message: string;
+}
+
+export interface UserRuleFindings {
+  readonly rule: string;
+  readonly requirement: string | undefined;
+  readonly severity: 'error' | 'warning';
+  readonly violations: number;
+  /** Distinct resources (type/id) with at least one violation of the rule. */
+  readonly resources: number;
+  readonly examples: readonly ViolationExample[];
+}
+
+export interface UserResult {
+  readonly user: string;
+  readonly status: UserStatus;
+  readonly apiVersion: ApiVersion;
+  /** The token's patient id, once the code was exchanged. */
+  readonly patient?: string;
+  /** Resources received, by type. */
+  readonly resources: Readonly<Record<string, number>>;
+  /** Search pages fetched (Coverage and ExplanationOfBenefit). */
+  readonly pages: number;
+  readonly rules: readonly UserRuleFindings[];
+  /** Why a login failed or the target was unavailable, or where the fetch stopped. */
+  readonly error?: string;
+  readonly durationMs: number;
+  readonly finishedAt: string;
+}
+
+/** A violation found in one body, with where that body came from. */
+export interface LocatedViolation extends SweepViolation {
+  readonly where: string;
+}
+
+/** Groups one user's violations by rule: counts, distinct resources, the first examples. */
+export function findingsByRule(violations: readonly LocatedViolation[]): UserRuleFindings[] {
+  const byRule = new Map<string, { first: LocatedViolation; count: number; resources: Set<string>; examples: ViolationExample[] }>();
+  for (const violation of violations) {
+    let entry = byRule.get(violation.rule);
+    if (entry === undefined) {
+      entry = { first: violation, count: 0, resources: new Set(), examples: [] };
+      byRule.set(violation.rule, entry);
+    }
+    entry.count += 1;
+    entry.resources.add(`${violation.resourceType}/${violation.id ?? `(no id) in ${violation.where}`}`);
+    if (entry.examples.length < EXAMPLES_PER_USER_RULE) {
+      entry.examples.push({
+        resourceType: violation.resourceType,
+        id: violation.id,
+        where: violation.where,
+        path: violation.path,
+        ...('value' in violation ? { value: violation.value } : {}),
+        message: violation.message,
+      });
+    }
+  }
+  return [...byRule.values()].map(({ first, count, resources, examples }) => ({
+    rule: first.rule,
+    requirement: first.requirement,
+    severity: first.severity,
+    violations: count,
+    resources: resources.size,
+    examples,
+  }));
+}
+
+/** ok, or violations when any rule of error severity was broken. */
+export function dataStatus(rules: readonly UserRuleFindings[]): UserStatus {
+  return rules.some((rule) => rule.severity === 'error') ? 'violations' : 'ok';
+}
