@@ -36,7 +36,7 @@ function printOutcome(summary: SweepSummary, outDir: string): void {
       `${totals.byStatus['login-failed']} login failed, ${totals.byStatus['target-unavailable']} target unavailable.`,
     `Throughput: ${summary.throughput.usersPerMinute} users/min (${summary.throughput.activeMinutes} min sweeping).`,
   ];
-  for (const rule of summary.rules.slice(0, 10)) lines.push(`  ${rule.users} user(s), ${rule.resources} resource(s): ${rule.rule}${rule.requirement ? ` [${rule.requirement}]` : ''}`);
+  for (const rule of summary.rules.slice(0, 10)) lines.push(`  ${rule.users} user(s), ${rule.resources} resource(s): ${rule.rule} at ${rule.element}${rule.requirement ? ` [${rule.requirement}]` : ''}`);
   if (summary.rules.length > 10) lines.push(`  … and ${summary.rules.length - 10} more rules`);
   lines.push(`Report: ${outDir}/summary.md (and summary.json, users.jsonl)`);
   if (!summary.complete) lines.push(`${totals.notDone} user(s) not swept yet. Resume with: ${resumeCommand(outDir)}`);

@@ -3,7 +3,7 @@
  * (user, resource, JSON path, value); per status, which users; totals and throughput. Built from the
  * users.jsonl lines alone, so a resumed sweep and a merge of shards aggregate the same way.
  */
-import { USER_STATUSES, type UserResult, type UserStatus, type ViolationExample } from './user-result.js';
+import { findingKey, USER_STATUSES, type UserResult, type UserStatus, type ViolationExample } from './user-result.js';
 import type { ApiVersion } from './validate.js';
 
 /** Examples kept per rule in the summary, and users listed per rule. */
@@ -12,6 +12,7 @@ export const USERS_LISTED_PER_RULE = 50;
 
 export interface RuleSummary {
   readonly rule: string;
+  readonly element: string;
   readonly requirement: string | undefined;
   readonly severity: 'error' | 'warning';
   readonly users: number;
@@ -88,10 +89,15 @@ export function aggregate(run: SweepRunInfo, selectedUsers: readonly string[], r
     if (result.status === 'target-unavailable') targetUnavailable.push({ user: result.user, error: result.error ?? '' });
     if ((result.status === 'ok' || result.status === 'violations') && result.error !== undefined) notes.push({ user: result.user, note: result.error });
     for (const finding of result.rules) {
-      let entry = rules.get(finding.rule);
+      const key = findingKey(finding);
+      let entry = rules.get(key);
       if (entry === undefined) {
-        entry = { summary: { rule: finding.rule, requirement: finding.requirement, severity: finding.severity, users: 0, resources: 0, violations: 0 }, users: [], examples: [] };
-        rules.set(finding.rule, entry);
+        entry = {
+          summary: { rule: finding.rule, element: finding.element, requirement: finding.requirement, severity: finding.severity, users: 0, resources: 0, violations: 0 },
+          users: [],
+          examples: [],
+        };
+        rules.set(key, entry);
       }
       entry.summary = {
         ...entry.summary,
@@ -120,7 +126,7 @@ export function aggregate(run: SweepRunInfo, selectedUsers: readonly string[], r
     },
     rules: [...rules.values()]
       .map(({ summary, users, examples }) => ({ ...summary, someUsers: users, examples }))
-      .sort((a, b) => b.users - a.users || b.violations - a.violations || byUserNumber(a.rule, b.rule)),
+      .sort((a, b) => b.users - a.users || b.violations - a.violations || byUserNumber(findingKey(a), findingKey(b))),
     users: { violations: violationUsers, loginFailed, targetUnavailable, notDone },
     notes,
   };

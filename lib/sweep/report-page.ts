@@ -47,14 +47,14 @@ export function renderSummaryMarkdown(summary: SweepSummary): string {
   if (summary.rules.length === 0) {
     lines.push('No rule was broken by the data of the users swept.');
   } else {
-    lines.push('| rule | requirement | severity | users | resources | violations |');
-    lines.push('|---|---|---|---:|---:|---:|');
+    lines.push('| rule | element | requirement | severity | users | resources | violations |');
+    lines.push('|---|---|---|---|---:|---:|---:|');
     for (const rule of summary.rules) {
-      lines.push(`| ${cell(rule.rule)} | ${rule.requirement ?? ''} | ${rule.severity} | ${rule.users} | ${rule.resources} | ${rule.violations} |`);
+      lines.push(`| ${cell(rule.rule)} | ${code(rule.element)} | ${rule.requirement ?? ''} | ${rule.severity} | ${rule.users} | ${rule.resources} | ${rule.violations} |`);
     }
     for (const rule of summary.rules) {
       lines.push('');
-      lines.push(`### ${rule.rule}`);
+      lines.push(`### ${rule.rule}: ${rule.element}`);
       lines.push('');
       lines.push(`${rule.users} user(s), ${rule.resources} resource(s), ${rule.violations} violation(s)${rule.requirement ? `; requirement ${code(rule.requirement)}` : ''}.`);
       lines.push('');

@@ -48,7 +48,7 @@ const userResultSchema = z.object({
   user: z.string().regex(/^BBUser\d{5}$/),
   status: z.enum(USER_STATUSES),
   apiVersion: z.enum(['v1', 'v2']),
-  rules: z.array(z.object({ rule: z.string(), violations: z.number(), resources: z.number() }).passthrough()),
+  rules: z.array(z.object({ rule: z.string(), element: z.string(), violations: z.number(), resources: z.number() }).passthrough()),
   resources: z.record(z.string(), z.number()),
   pages: z.number(),
 }).passthrough();

@@ -23,6 +23,8 @@ export interface ViolationExample {
 
 export interface UserRuleFindings {
   readonly rule: string;
+  /** The element the rule was broken at, without indices ("ExplanationOfBenefit.status"); the resource type for a whole-body finding. */
+  readonly element: string;
   readonly requirement: string | undefined;
   readonly severity: 'error' | 'warning';
   readonly violations: number;
@@ -53,14 +55,27 @@ export interface LocatedViolation extends SweepViolation {
   readonly where: string;
 }
 
-/** Groups one user's violations by rule: counts, distinct resources, the first examples. */
+/** "entry[3].resource.item[0].sequence" in an ExplanationOfBenefit → "ExplanationOfBenefit.item.sequence". */
+export function elementOf(resourceType: string, path: string): string {
+  const inResource = path.replace(/^entry\[\d+\]\.resource\.?/, '').replace(/\[\d+\]/g, '');
+  return inResource === '' ? resourceType : `${resourceType}.${inResource}`;
+}
+
+/** What the sweep aggregates by: a rule at one element. */
+export function findingKey(finding: { readonly rule: string; readonly element: string }): string {
+  return `${finding.rule}\u001f${finding.element}`;
+}
+
+/** Groups one user's violations by rule and element: counts, distinct resources, the first examples. */
 export function findingsByRule(violations: readonly LocatedViolation[]): UserRuleFindings[] {
-  const byRule = new Map<string, { first: LocatedViolation; count: number; resources: Set<string>; examples: ViolationExample[] }>();
+  const byRule = new Map<string, { first: LocatedViolation; element: string; count: number; resources: Set<string>; examples: ViolationExample[] }>();
   for (const violation of violations) {
-    let entry = byRule.get(violation.rule);
+    const element = elementOf(violation.resourceType, violation.path);
+    const key = findingKey({ rule: violation.rule, element });
+    let entry = byRule.get(key);
     if (entry === undefined) {
-      entry = { first: violation, count: 0, resources: new Set(), examples: [] };
-      byRule.set(violation.rule, entry);
+      entry = { first: violation, element, count: 0, resources: new Set(), examples: [] };
+      byRule.set(key, entry);
     }
     entry.count += 1;
     entry.resources.add(`${violation.resourceType}/${violation.id ?? `(no id) in ${violation.where}`}`);
@@ -75,8 +90,9 @@ export function findingsByRule(violations: readonly LocatedViolation[]): UserRul
       });
     }
   }
-  return [...byRule.values()].map(({ first, count, resources, examples }) => ({
+  return [...byRule.values()].map(({ first, element, count, resources, examples }) => ({
     rule: first.rule,
+    element,
     requirement: first.requirement,
     severity: first.severity,
     violations: count,
