@@ -149,7 +149,8 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
     const clientSecrets = new Redactor();
     clientSecrets.addClient(target.client.clientId, target.client.clientSecret.reveal());
 
-    const browser = await chromium.launch(chromiumLaunchOptions());
+    // The sweep handles Ctrl-C itself (the users in flight finish); Playwright's own handlers would close the browser under them.
+    const browser = await chromium.launch({ ...chromiumLaunchOptions(), handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     const api = await playwrightRequest.newContext({ timeout: target.timeouts.requestMs });
     const request = recordingRequestContext(rateLimitedRequestContext(api, limiter), {
       endpoints: target.endpoints,
