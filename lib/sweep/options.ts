@@ -41,8 +41,14 @@ Exit: 0 every user ok, 1 a user with violations or a failed login or an unavaila
 
 export const DEFAULT_CONCURRENCY = 4;
 export const MAX_CONCURRENCY = 32;
-/** Requests a second against a target that is not ours (the real sandbox): about three users a minute each. */
+/** Requests a second against a target that is not ours (the real sandbox); a user takes about 15 requests (README). */
 export const DEFAULT_EXTERNAL_RATE = 10;
+
+/** Requests a second for a target: --rate when given (0 = no limit), else the default for its kind; undefined = no limit. */
+export function requestRate(rate: number | undefined, targetKind: 'embedded' | 'external'): number | undefined {
+  const chosen = rate ?? (targetKind === 'external' ? DEFAULT_EXTERNAL_RATE : 0);
+  return chosen > 0 ? chosen : undefined;
+}
 
 /** Which users, as given on the command line; resolved against the configured users by `resolveSelection`. */
 export interface SelectionOptions {

@@ -11,13 +11,13 @@ import { targetFromConfig } from '../../fixtures/target.js';
 import { UsageError } from '../../sandbox/src/cli-arguments.js';
 import { chromiumLaunchOptions } from '../browser.js';
 import { loadSuiteConfig } from '../config.js';
-import { recordingRequestContext } from '../reporting/recorded-request.js';
 import { Redactor } from '../reporting/redactor.js';
 import { aggregate, type SweepSummary } from './aggregate.js';
 import { startChildSandbox, type ChildSandbox } from './embedded-sandbox.js';
-import { DEFAULT_EXTERNAL_RATE, resolveSelection, type SweepCommand } from './options.js';
+import { requestRate, resolveSelection, type SweepCommand } from './options.js';
+import { forEachConcurrently } from './pool.js';
 import { Progress } from './progress.js';
-import { RateLimiter, rateLimitedRequestContext } from './rate-limiter.js';
+import { RateLimiter } from './rate-limiter.js';
 import {
   appendUserResult,
   lockResultsDir,
@@ -30,7 +30,7 @@ import {
   type RunRecord,
 } from './results-dir.js';
 import { renderSummaryMarkdown } from './report-page.js';
-import { sweepUser } from './sweep-user.js';
+import { sweepRequestContext, sweepUser } from './sweep-user.js';
 import type { UserResult } from './user-result.js';
 
 export interface SweepIo {
@@ -144,20 +144,14 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
       io.note(`Started the embedded sandbox at ${sandbox.url}${sandbox.fault ? ` with fault mode ${sandbox.fault}` : ''}`);
     }
     const target = targetFromConfig(config, sandbox?.url);
-    const rate = command.rate ?? (target.kind === 'external' ? DEFAULT_EXTERNAL_RATE : 0);
-    const limiter = new RateLimiter(rate > 0 ? rate : undefined);
+    const limiter = new RateLimiter(requestRate(command.rate, target.kind));
     const clientSecrets = new Redactor();
     clientSecrets.addClient(target.client.clientId, target.client.clientSecret.reveal());
 
     // The sweep handles Ctrl-C itself (the users in flight finish); Playwright's own handlers would close the browser under them.
     const browser = await chromium.launch({ ...chromiumLaunchOptions(), handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     const api = await playwrightRequest.newContext({ timeout: target.timeouts.requestMs });
-    const request = recordingRequestContext(rateLimitedRequestContext(api, limiter), {
-      endpoints: target.endpoints,
-      clientId: target.client.clientId,
-      retries: config.retries,
-      secrets: { variableFor: () => undefined, redact: (text) => clientSecrets.redact(text) },
-    });
+    const request = sweepRequestContext(api, target, limiter, config.retries);
     const deps = { browser, request, target, apiVersion: run.apiVersion, limiter, pageSize: command.pageSize };
 
     const progress = new Progress({
@@ -173,28 +167,25 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
     });
 
     const started = performance.now();
-    const queue = [...pending];
     let suiteErrors = 0;
     progress.start();
-    const contextWorker = async () => {
-      for (let user = queue.shift(); user !== undefined && !stopping; user = queue.shift()) {
-        let result: UserResult;
-        try {
-          result = await sweepUser(user, deps);
-        } catch (error) {
-          // A bug in the sweep, not a finding about the target: said loudly, the user stays not done.
-          suiteErrors += 1;
-          progress.note(`${user}: the sweep itself failed (${clientSecrets.redact(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error))}); this user is not recorded and is swept again on --resume`);
-          if (suiteErrors >= 10) stopping = true;
-          continue;
-        }
-        appendUserResult(command.outDir, result);
-        finished.set(user, result);
-        progress.userDone(result.status);
+    const sweepOne = async (user: string) => {
+      let result: UserResult;
+      try {
+        result = await sweepUser(user, deps);
+      } catch (error) {
+        // A bug in the sweep, not a finding about the target: said loudly, the user stays not done.
+        suiteErrors += 1;
+        progress.note(`${user}: the sweep itself failed (${clientSecrets.redact(error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error))}); this user is not recorded and is swept again on --resume`);
+        if (suiteErrors >= 10) stopping = true;
+        return;
       }
+      appendUserResult(command.outDir, result);
+      finished.set(user, result);
+      progress.userDone(result.status);
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(command.concurrency, Math.max(pending.length, 1)) }, contextWorker));
+      await forEachConcurrently(pending, command.concurrency, sweepOne, () => stopping);
     } finally {
       progress.stop();
       session.activeMs = Math.round(performance.now() - started);

@@ -14,10 +14,11 @@ import { createFhirClient, type FhirClient } from '../fhir/client.js';
 import { walkSearch, type SearchWalk } from '../fhir/paging.js';
 import { createOAuthClient, type TokenSet } from '../oauth/client.js';
 import type { Secret } from '../oauth/secret.js';
+import { recordingRequestContext } from '../reporting/recorded-request.js';
 import { TargetUnavailableError } from '../reporting/target-errors.js';
 import { Redactor } from '../reporting/redactor.js';
 import { apiFinding } from './api-rules.js';
-import { observeResponse, type RateLimiter } from './rate-limiter.js';
+import { observeResponse, rateLimitedRequestContext, type RateLimiter } from './rate-limiter.js';
 import { dataStatus, findingsByRule, type LocatedViolation, type UserResult } from './user-result.js';
 import { validateBody, type ApiVersion } from './validate.js';
 
@@ -30,6 +31,22 @@ export interface SweepUserDeps {
   readonly limiter: RateLimiter;
   /** EOB page size (_count), at most BB2's 50. */
   readonly pageSize: number;
+}
+
+/**
+ * The API request context a sweep uses: every request takes its turn from the limiter, and idempotent
+ * ones answered 429/5xx are retried `retries` times (the suite's recorded-request logic, without a test
+ * to record into). Error messages never carry the client's secret.
+ */
+export function sweepRequestContext(api: APIRequestContext, target: Bb2Target, limiter: RateLimiter, retries: number): APIRequestContext {
+  const clientSecrets = new Redactor();
+  clientSecrets.addClient(target.client.clientId, target.client.clientSecret.reveal());
+  return recordingRequestContext(rateLimitedRequestContext(api, limiter), {
+    endpoints: target.endpoints,
+    clientId: target.client.clientId,
+    retries,
+    secrets: { variableFor: () => undefined, redact: (text) => clientSecrets.redact(text) },
+  });
 }
 
 /** A network-level failure of the browser (nothing answered), as Chromium words it. */
