@@ -76,7 +76,7 @@ describe('Progress', () => {
     const out: string[] = [];
     const progress = new Progress({ total: 2, alreadyDone: 0, mode: 'bar', write: (text) => out.push(text), now: () => 1000, width: 4 });
     progress.userDone('ok');
-    assert.match(out.at(-1) ?? '', /^\r\u001b\[2K\[##--\] 1\/2 users/);
+    assert.ok((out.at(-1) ?? '').startsWith('\r\u001b[2K[##--] 1/2 users'), out.at(-1));
     progress.note('hello');
     assert.ok(out.includes('hello\n'));
     progress.stop();
