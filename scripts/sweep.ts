@@ -34,7 +34,7 @@ function printOutcome(summary: SweepSummary, outDir: string): void {
   const lines = [
     `Swept ${totals.done} of ${totals.selected} users: ${totals.byStatus.ok} ok, ${totals.byStatus.violations} with violations, ` +
       `${totals.byStatus['login-failed']} login failed, ${totals.byStatus['target-unavailable']} target unavailable.`,
-    `Throughput: ${summary.throughput.usersPerMinute} users/min (${summary.throughput.activeMinutes} min sweeping).`,
+    `Throughput: ${summary.throughput.usersPerMinute} users/min (${summary.throughput.activeMinutes} min sweeping, ${summary.throughput.requestsPerUser} requests per user).`,
   ];
   for (const rule of summary.rules.slice(0, 10)) lines.push(`  ${rule.users} user(s), ${rule.resources} resource(s): ${rule.rule} at ${rule.element}${rule.requirement ? ` [${rule.requirement}]` : ''}`);
   if (summary.rules.length > 10) lines.push(`  … and ${summary.rules.length - 10} more rules`);

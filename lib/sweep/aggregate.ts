@@ -35,6 +35,8 @@ export interface SweepRunInfo {
   readonly selected: number;
   /** Time spent sweeping, summed over the sessions (a resumed sweep has several); for merged shards, the longest shard's. */
   readonly activeMs: number;
+  /** Requests sent to the target, API and browser (summed over sessions and shards). */
+  readonly requests: number;
   readonly concurrency: number;
 }
 
@@ -54,6 +56,8 @@ export interface SweepSummary {
     readonly activeMinutes: number;
     readonly usersPerMinute: number;
     readonly resourcesPerSecond: number;
+    /** Requests to the target per user swept: what a request-rate limit means in users per minute. */
+    readonly requestsPerUser: number;
   };
   readonly rules: readonly RuleSummary[];
   /** Users by status (ok users are only counted). */
@@ -123,6 +127,7 @@ export function aggregate(run: SweepRunInfo, selectedUsers: readonly string[], r
       activeMinutes: round(activeMinutes, 2),
       usersPerMinute: activeMinutes > 0 ? round(results.size / activeMinutes, 1) : 0,
       resourcesPerSecond: run.activeMs > 0 ? round(resourceCount / (run.activeMs / 1000), 1) : 0,
+      requestsPerUser: results.size > 0 ? round(run.requests / results.size, 1) : 0,
     },
     rules: [...rules.values()]
       .map(({ summary, users, examples }) => ({ ...summary, someUsers: users, examples }))

@@ -63,12 +63,13 @@ export function mergeShardRuns(shards: ReadonlyArray<{ dir: string; run: RunReco
   const ends = shards.flatMap(({ run }) => run.sessions.map((session) => session.endedAt ?? session.startedAt)).sort();
   // Shards run side by side: the merged sweep took as long as its longest shard.
   const activeMs = Math.max(...shards.map(({ run }) => run.sessions.reduce((sum, session) => sum + session.activeMs, 0)));
+  const requests = shards.reduce((sum, { run }) => sum + run.sessions.reduce((inShard, session) => inShard + (session.requests ?? 0), 0), 0);
   const run: RunRecord = {
     ...first.run,
     shard: undefined,
     users,
     concurrency: first.run.concurrency,
-    sessions: [{ startedAt: starts[0] ?? new Date().toISOString(), endedAt: ends[ends.length - 1], activeMs }],
+    sessions: [{ startedAt: starts[0] ?? new Date().toISOString(), endedAt: ends[ends.length - 1], activeMs, requests }],
   };
   delete (run as { shard?: string }).shard;
   return { run, results, warnings };

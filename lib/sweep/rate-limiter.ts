@@ -30,6 +30,7 @@ export class RateLimiter {
   #refilledAt: number;
   #pausedUntil = 0;
   #queue: Promise<void> = Promise.resolve();
+  #sent = 0;
 
   /** @param perSecond undefined = no limit (429s still pause the sweep). */
   constructor(perSecond: number | undefined, clock: Clock = realClock) {
@@ -48,8 +49,14 @@ export class RateLimiter {
     this.#refilledAt = now;
   }
 
+  /** Requests sent so far (taken and charged). */
+  get sent(): number {
+    return this.#sent;
+  }
+
   /** Waits until one more request may go (in the order asked), then counts it. */
   take(): Promise<void> {
+    this.#sent += 1;
     const turn = this.#queue.then(async () => {
       for (;;) {
         const pause = this.#pausedUntil - this.#clock.now();
@@ -72,6 +79,7 @@ export class RateLimiter {
 
   /** Counts a request already sent (a browser navigation); later requests wait for it. */
   charge(count = 1): void {
+    this.#sent += count;
     if (this.#perSecond === undefined) return;
     this.#refill();
     this.#tokens -= count;

@@ -38,7 +38,7 @@ export function renderSummaryMarkdown(summary: SweepSummary): string {
     .join(', ');
   lines.push(`- Resources validated: ${resourceText || 'none'} (${totals.pages} search pages)`);
   lines.push(
-    `- Throughput: ${throughput.usersPerMinute} users/min, ${throughput.resourcesPerSecond} resources/s over ${throughput.activeMinutes} min sweeping, ${run.concurrency} browser context(s)`,
+    `- Throughput: ${throughput.usersPerMinute} users/min, ${throughput.resourcesPerSecond} resources/s over ${throughput.activeMinutes} min sweeping, ${run.concurrency} browser context(s), ${throughput.requestsPerUser} requests per user`,
   );
   lines.push('');
 

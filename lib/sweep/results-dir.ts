@@ -27,7 +27,13 @@ export class ResultsDirError extends Error {
   override name = 'ResultsDirError';
 }
 
-const sessionSchema = z.object({ startedAt: z.string(), endedAt: z.string().optional(), activeMs: z.number().nonnegative() });
+const sessionSchema = z.object({
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  activeMs: z.number().nonnegative(),
+  /** Requests sent to the target (API and browser). */
+  requests: z.number().int().nonnegative().optional(),
+});
 
 const runSchema = z.object({
   format: z.literal(FORMAT),

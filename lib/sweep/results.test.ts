@@ -54,6 +54,7 @@ const RUN_INFO: SweepRunInfo = {
   shard: undefined,
   selected: 5,
   activeMs: 60_000,
+  requests: 60,
   concurrency: 2,
 };
 

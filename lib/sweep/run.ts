@@ -83,6 +83,7 @@ export function summarise(run: RunRecord, results: ReadonlyMap<string, UserResul
       shard: run.shard,
       selected: run.users.length,
       activeMs: run.sessions.reduce((sum, session) => sum + session.activeMs, 0),
+      requests: run.sessions.reduce((sum, session) => sum + (session.requests ?? 0), 0),
       concurrency: run.concurrency,
     },
     run.users,
@@ -189,7 +190,7 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
     } finally {
       progress.stop();
       session.activeMs = Math.round(performance.now() - started);
-      run = { ...run, sessions: [...run.sessions.slice(0, -1), { ...session, endedAt: new Date().toISOString() }] };
+      run = { ...run, sessions: [...run.sessions.slice(0, -1), { ...session, endedAt: new Date().toISOString(), requests: limiter.sent }] };
       writeRun(command.outDir, run);
       await api.dispose().catch(() => undefined);
       await browser.close().catch(() => undefined);

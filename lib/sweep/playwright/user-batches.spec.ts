@@ -57,6 +57,7 @@ for (const batch of plan.batches) {
           shard: undefined,
           selected: batch.length,
           activeMs: Math.round(performance.now() - started),
+          requests: limiter.sent,
           concurrency: plan.concurrency,
         },
         batch,
