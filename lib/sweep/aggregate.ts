@@ -58,6 +58,8 @@ export interface SweepSummary {
     readonly resourcesPerSecond: number;
     /** Requests to the target per user swept: what a request-rate limit means in users per minute. */
     readonly requestsPerUser: number;
+    /** Mean time per user in each phase (authorize, fetch, validate, revoke), over the users that reached it. */
+    readonly meanPhaseMs: Readonly<Record<string, number>>;
   };
   readonly rules: readonly RuleSummary[];
   /** Users by status (ok users are only counted). */
@@ -77,6 +79,7 @@ export function aggregate(run: SweepRunInfo, selectedUsers: readonly string[], r
   const byStatus = Object.fromEntries(USER_STATUSES.map((status) => [status, 0])) as Record<UserStatus, number>;
   const resources: Record<string, number> = {};
   let pages = 0;
+  const phaseTotals = new Map<string, { sum: number; users: number }>();
   const rules = new Map<string, { summary: Omit<RuleSummary, 'someUsers' | 'examples'>; users: string[]; examples: Array<ViolationExample & { user: string }> }>();
   const violationUsers: string[] = [];
   const loginFailed: Array<{ user: string; error: string }> = [];
@@ -87,6 +90,10 @@ export function aggregate(run: SweepRunInfo, selectedUsers: readonly string[], r
   for (const result of ordered) {
     byStatus[result.status] += 1;
     pages += result.pages;
+    for (const [phase, ms] of Object.entries(result.phasesMs ?? {})) {
+      const total = phaseTotals.get(phase) ?? { sum: 0, users: 0 };
+      phaseTotals.set(phase, { sum: total.sum + ms, users: total.users + 1 });
+    }
     for (const [type, count] of Object.entries(result.resources)) resources[type] = (resources[type] ?? 0) + count;
     if (result.status === 'violations') violationUsers.push(result.user);
     if (result.status === 'login-failed') loginFailed.push({ user: result.user, error: result.error ?? '' });
@@ -128,6 +135,7 @@ export function aggregate(run: SweepRunInfo, selectedUsers: readonly string[], r
       usersPerMinute: activeMinutes > 0 ? round(results.size / activeMinutes, 1) : 0,
       resourcesPerSecond: run.activeMs > 0 ? round(resourceCount / (run.activeMs / 1000), 1) : 0,
       requestsPerUser: results.size > 0 ? round(run.requests / results.size, 1) : 0,
+      meanPhaseMs: Object.fromEntries([...phaseTotals].map(([phase, { sum, users }]) => [phase, Math.round(sum / users)])),
     },
     rules: [...rules.values()]
       .map(({ summary, users, examples }) => ({ ...summary, someUsers: users, examples }))

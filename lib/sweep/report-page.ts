@@ -40,6 +40,8 @@ export function renderSummaryMarkdown(summary: SweepSummary): string {
   lines.push(
     `- Throughput: ${throughput.usersPerMinute} users/min, ${throughput.resourcesPerSecond} resources/s over ${throughput.activeMinutes} min sweeping, ${run.concurrency} browser context(s), ${throughput.requestsPerUser} requests per user`,
   );
+  const phases = Object.entries(throughput.meanPhaseMs);
+  if (phases.length > 0) lines.push(`- Mean time per user: ${phases.map(([phase, ms]) => `${phase} ${ms} ms`).join(', ')}`);
   lines.push('');
 
   lines.push('## Violations by rule');

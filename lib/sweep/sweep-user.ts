@@ -133,15 +133,22 @@ interface Fetched {
   readonly violations: LocatedViolation[];
   readonly resources: Record<string, number>;
   pages: number;
+  /** Time spent validating, inside the fetch. */
+  validateMs: number;
+}
+
+/** Validates one body and times it. */
+function validateInto(fetched: Fetched, body: unknown, expectedType: string, patientId: string, apiVersion: ApiVersion, where: string): void {
+  const started = performance.now();
+  for (const violation of validateBody(body, expectedType, { apiVersion, patientId })) fetched.violations.push({ ...violation, where });
+  fetched.validateMs += performance.now() - started;
 }
 
 function collectWalk(resourceType: string, walk: SearchWalk, fetched: Fetched, patientId: string, apiVersion: ApiVersion): void {
   fetched.pages += walk.pages.length;
   for (const page of walk.pages) {
     const where = `${resourceType} page ${page.number}`;
-    if (page.result.status === 200) {
-      for (const violation of validateBody(page.result.json, 'Bundle', { apiVersion, patientId })) fetched.violations.push({ ...violation, where });
-    }
+    if (page.result.status === 200) validateInto(fetched, page.result.json, 'Bundle', patientId, apiVersion, where);
     fetched.resources[resourceType] = (fetched.resources[resourceType] ?? 0) + page.resources.length;
   }
   const where = `${resourceType} search`;
@@ -151,11 +158,11 @@ function collectWalk(resourceType: string, walk: SearchWalk, fetched: Fetched, p
 }
 
 async function fetchAndValidate(fhir: FhirClient, patientId: string, deps: SweepUserDeps): Promise<Fetched> {
-  const fetched: Fetched = { violations: [], resources: {}, pages: 0 };
+  const fetched: Fetched = { violations: [], resources: {}, pages: 0, validateMs: 0 };
   const patient = await fhir.read('Patient', patientId);
   if (patient.status === 200) {
     fetched.resources.Patient = 1;
-    for (const violation of validateBody(patient.json, 'Patient', { apiVersion: deps.apiVersion, patientId })) fetched.violations.push({ ...violation, where: 'Patient read' });
+    validateInto(fetched, patient.json, 'Patient', patientId, deps.apiVersion, 'Patient read');
   } else {
     fetched.violations.push({ ...apiFinding('fetchFailed', 'Patient', `Patient read answered HTTP ${patient.status}: ${patient.bodyText.slice(0, 200)}`), where: 'Patient read' });
   }
@@ -174,9 +181,16 @@ export async function sweepUser(user: string, deps: SweepUserDeps): Promise<User
   secrets.addClient(deps.target.client.clientId, deps.target.client.clientSecret.reveal());
   secrets.add(credentialsFor(user).password.reveal());
   const base = { user, apiVersion: deps.apiVersion };
-  const finish = (result: Omit<UserResult, 'user' | 'apiVersion' | 'durationMs' | 'finishedAt'>): UserResult =>
+  const phases: Record<string, number> = {};
+  let phaseStart = started;
+  const endPhase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - phaseStart);
+    phaseStart = now;
+  };
+  const finish = (result: Omit<UserResult, 'user' | 'apiVersion' | 'durationMs' | 'phasesMs' | 'finishedAt'>): UserResult =>
     // Messages come from the target's answers: a secret of this user must not be in them, whatever the target sent.
-    secrets.redactDeep({ ...base, ...result, durationMs: Math.round(performance.now() - started), finishedAt: new Date().toISOString() });
+    secrets.redactDeep({ ...base, ...result, durationMs: Math.round(performance.now() - started), phasesMs: phases, finishedAt: new Date().toISOString() });
 
   let tokens: TokenSet;
   try {
@@ -186,6 +200,7 @@ export async function sweepUser(user: string, deps: SweepUserDeps): Promise<User
     if (error instanceof TargetUnavailableError) return finish({ status: 'target-unavailable', resources: {}, pages: 0, rules: [], error: error.message });
     throw error;
   }
+  endPhase('authorize');
   secrets.add(tokens.accessToken.reveal());
   if (tokens.refreshToken) secrets.add(tokens.refreshToken.reveal());
 
@@ -200,7 +215,10 @@ export async function sweepUser(user: string, deps: SweepUserDeps): Promise<User
     }
     throw error;
   }
+  endPhase('fetch');
+  phases.validate = Math.round(fetched.validateMs);
   const revokeProblem = await revokeTokens(tokens, deps);
+  endPhase('revoke');
   const rules = findingsByRule(fetched.violations);
   return finish({
     status: dataStatus(rules),

@@ -47,6 +47,8 @@ export interface UserResult {
   /** Why a login failed or the target was unavailable, or where the fetch stopped. */
   readonly error?: string;
   readonly durationMs: number;
+  /** Where the time went: authorize (login, consent, code exchange), fetch (validate included), validate, revoke. */
+  readonly phasesMs?: Readonly<Record<string, number>>;
   readonly finishedAt: string;
 }
 
