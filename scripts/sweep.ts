@@ -13,6 +13,7 @@ import { mergeShards } from '../lib/sweep/merge.js';
 import { parseSweepArguments, USAGE, type Command } from '../lib/sweep/options.js';
 import { ResultsDirError } from '../lib/sweep/results-dir.js';
 import { runSweep } from '../lib/sweep/run.js';
+import { TargetUnavailableError } from '../lib/reporting/target-errors.js';
 import type { SweepSummary } from '../lib/sweep/aggregate.js';
 import { UsageError } from '../sandbox/src/cli-arguments.js';
 import { FaultSelectionError } from '../sandbox/src/faults/webserver.js';
@@ -75,6 +76,7 @@ async function run(command: Exclude<Command, 'help'>): Promise<number> {
     stopRequested,
   });
   printOutcome(outcome.summary, command.outDir);
+  if (outcome.targetStopped) return 1;
   if (outcome.stopped && !outcome.summary.complete) return 130;
   return exitCodeOf(outcome.summary);
 }
@@ -100,6 +102,10 @@ async function main(): Promise<void> {
     if (error instanceof UsageError || error instanceof ResultsDirError) {
       note(`sweep: ${error.message}`);
       process.exit(2);
+    }
+    if (error instanceof TargetUnavailableError) {
+      note(`sweep: ${error.message}`);
+      process.exit(1);
     }
     if (error instanceof ConfigError || error instanceof BrowserNotFoundError || error instanceof FaultSelectionError) {
       note(error.message);

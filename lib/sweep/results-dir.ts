@@ -156,7 +156,11 @@ function isRunning(pid: number): boolean {
 
 /** Takes the folder for this process; a folder held by a live sweep is an error. Returns the release function. */
 export function lockResultsDir(dir: string): () => void {
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new ResultsDirError(`cannot create the results folder ${dir}: ${(error as Error).message}`);
+  }
   const file = path.join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {

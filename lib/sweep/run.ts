@@ -6,12 +6,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, request as playwrightRequest } from '@playwright/test';
+import { chromium, request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import { targetFromConfig } from '../../fixtures/target.js';
 import { UsageError } from '../../sandbox/src/cli-arguments.js';
 import { chromiumLaunchOptions } from '../browser.js';
 import { loadSuiteConfig } from '../config.js';
 import { Redactor } from '../reporting/redactor.js';
+import { TARGET_UNAVAILABLE_PREFIX, TargetUnavailableError } from '../reporting/target-errors.js';
 import { aggregate, type SweepSummary } from './aggregate.js';
 import { startChildSandbox, type ChildSandbox } from './embedded-sandbox.js';
 import { requestRate, resolveSelection, type SweepCommand } from './options.js';
@@ -47,6 +48,24 @@ export interface SweepIo {
 export interface SweepOutcome {
   readonly summary: SweepSummary;
   readonly stopped: boolean;
+  /** Stopped because the target stopped answering. */
+  readonly targetStopped: boolean;
+}
+
+/** After this many users in a row whose target did not answer, the sweep stops (and says how to resume). */
+export const UNAVAILABLE_STOP = 10;
+
+/** GET the CapabilityStatement (no token needed): a target that does not answer it is not swept. */
+async function checkTargetAnswers(request: APIRequestContext, metadataUrl: string): Promise<void> {
+  let status: number;
+  try {
+    status = (await request.get(metadataUrl, { headers: { Accept: 'application/json' }, maxRedirects: 0, failOnStatusCode: false })).status();
+  } catch (error) {
+    // The request context already words a missing answer, or a 429/502/503/504 after the retries.
+    const detail = error instanceof TargetUnavailableError ? error.message.slice(TARGET_UNAVAILABLE_PREFIX.length).trim() : error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    throw new TargetUnavailableError(`${detail}; nothing was swept`);
+  }
+  if (status !== 200) throw new TargetUnavailableError(`${metadataUrl} answered ${status}; nothing was swept`);
 }
 
 /** A user whose last result was "target unavailable" is swept again on resume: that was the target's state, not the user's data. */
@@ -131,10 +150,6 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
     }
     const finished = readUserResults(command.outDir);
     const pending = usersToSweep(run.users, finished);
-    const session = { startedAt: new Date().toISOString(), activeMs: 0 };
-    run = { ...run, sessions: [...run.sessions, session] };
-    writeRun(command.outDir, run);
-
     io.note(
       `Sweeping ${pending.length} of ${run.users.length} users (${run.selection}${run.shard ? `, shard ${run.shard}` : ''}), API ${run.apiVersion}, ` +
         `${command.concurrency} browser context(s)${finished.size > 0 ? `; ${run.users.length - pending.length} done in an earlier session` : ''}. Results: ${command.outDir}`,
@@ -149,10 +164,20 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
     const clientSecrets = new Redactor();
     clientSecrets.addClient(target.client.clientId, target.client.clientSecret.reveal());
 
-    // The sweep handles Ctrl-C itself (the users in flight finish); Playwright's own handlers would close the browser under them.
-    const browser = await chromium.launch({ ...chromiumLaunchOptions(), handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     const api = await playwrightRequest.newContext({ timeout: target.timeouts.requestMs });
     const request = sweepRequestContext(api, target, limiter, config.retries);
+    try {
+      // The target answers at all, or nothing is swept (each user would only say "target unavailable").
+      await checkTargetAnswers(request, target.endpoints.metadata);
+    } catch (error) {
+      await api.dispose();
+      throw error;
+    }
+    const session = { startedAt: new Date().toISOString(), activeMs: 0 };
+    run = { ...run, sessions: [...run.sessions, session] };
+    writeRun(command.outDir, run);
+    // The sweep handles Ctrl-C itself (the users in flight finish); Playwright's own handlers would close the browser under them.
+    const browser = await chromium.launch({ ...chromiumLaunchOptions(), handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     const deps = { browser, request, target, apiVersion: run.apiVersion, limiter, pageSize: command.pageSize };
 
     const progress = new Progress({
@@ -162,6 +187,7 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
       write: io.progressWrite,
     });
     let stopping = false;
+    let targetStopped = false;
     void io.stopRequested.then(() => {
       if (!stopping) progress.note('Stopping: the users in flight finish (Ctrl-C again to quit at once; they are then swept again on --resume).');
       stopping = true;
@@ -169,6 +195,7 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
 
     const started = performance.now();
     let suiteErrors = 0;
+    let unavailableInARow = 0;
     progress.start();
     const sweepOne = async (user: string) => {
       let result: UserResult;
@@ -184,6 +211,12 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
       appendUserResult(command.outDir, result);
       finished.set(user, result);
       progress.userDone(result.status);
+      unavailableInARow = result.status === 'target-unavailable' ? unavailableInARow + 1 : 0;
+      if (unavailableInARow === UNAVAILABLE_STOP && !stopping) {
+        stopping = true;
+        targetStopped = true;
+        progress.note(`The target did not answer for ${UNAVAILABLE_STOP} users in a row: stopping. Those users are swept again on --resume.`);
+      }
     };
     try {
       await forEachConcurrently(pending, command.concurrency, sweepOne, () => stopping);
@@ -197,7 +230,7 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
     }
     const summary = summarise(run, finished);
     writeSummary(command.outDir, summary);
-    return { summary, stopped: stopping || suiteErrors > 0 };
+    return { summary, stopped: stopping || suiteErrors > 0, targetStopped };
   } finally {
     await sandbox?.close();
     release();
