@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../sandbox/src/cli-arguments.js';
 import { DEFAULT_CONCURRENCY, parseSweepArguments, resolveSelection, type SweepCommand } from './options.js';
+import { sweepPlan } from './playwright/plan.js';
 
 const ENV = { BB2_REPORTS_DIR: '/tmp/bb2-reports' };
 
@@ -81,5 +82,22 @@ describe('parseSweepArguments', () => {
 
   it('--help', () => {
     assert.equal(parseSweepArguments(['-h'], ENV), 'help');
+  });
+});
+
+describe('the Playwright form: batches of users', () => {
+  it('partitions the selection into batches (Playwright --shard splits batches, so shards never share a user)', () => {
+    const plan = sweepPlan({ BB2_SWEEP_USERS: 'BBUser00000-BBUser00104', BB2_SWEEP_BATCH: '10' }, []);
+    assert.equal(plan.batches.length, 11);
+    const users = plan.batches.flat();
+    assert.equal(users.length, 105);
+    assert.equal(new Set(users).size, 105);
+    assert.deepEqual(plan.batches[10], ['BBUser00100', 'BBUser00101', 'BBUser00102', 'BBUser00103', 'BBUser00104']);
+  });
+
+  it('takes the configured users by default and names the variable of a bad value', () => {
+    assert.deepEqual(sweepPlan({}, ['BBUser00003']).batches, [['BBUser00003']]);
+    assert.throws(() => sweepPlan({ BB2_SWEEP_USERS: 'nobody' }, []), (error: unknown) => error instanceof UsageError && /set through BB2_SWEEP_USERS/.test(error.message));
+    assert.throws(() => sweepPlan({ BB2_SWEEP_BATCH: '0' }, []), /BB2_SWEEP_BATCH must be 1 to 500/);
   });
 });

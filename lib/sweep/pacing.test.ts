@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Progress, formatDuration } from './progress.js';
-import { RateLimiter, retryAfterMs, type Clock } from './rate-limiter.js';
+import { retryAfterMs } from '../reporting/recorded-request.js';
+import { DEFAULT_429_PAUSE_MS, observeResponse, RateLimiter, type Clock } from './rate-limiter.js';
 
 function fakeClock(): Clock & { slept: number[] } {
   let now = 0;
@@ -40,19 +41,23 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter(undefined, clock);
     await limiter.take();
     assert.equal(clock.now(), 0);
-    limiter.pauseFor(retryAfterMs('3', 5_000));
+    observeResponse(limiter, 429, '3');
     await limiter.take();
     assert.equal(clock.now(), 3000);
-    limiter.pauseFor(retryAfterMs('86400', 5_000));
+    observeResponse(limiter, 429, '86400');
     await limiter.take();
     assert.equal(clock.now(), 63_000);
+    observeResponse(limiter, 429, undefined);
+    observeResponse(limiter, 200, '99');
+    await limiter.take();
+    assert.equal(clock.now(), 63_000 + DEFAULT_429_PAUSE_MS);
   });
 
   it('reads Retry-After as seconds or a date', () => {
-    assert.equal(retryAfterMs(undefined, 5000), 5000);
-    assert.equal(retryAfterMs('2', 5000), 2000);
-    assert.equal(retryAfterMs(new Date(10_000).toUTCString(), 5000, 4_000), 6000);
-    assert.equal(retryAfterMs('soon', 5000), 5000);
+    assert.equal(retryAfterMs(undefined), undefined);
+    assert.equal(retryAfterMs('2'), 2000);
+    assert.equal(retryAfterMs(new Date(10_000).toUTCString(), 4_000), 6000);
+    assert.equal(retryAfterMs('soon'), undefined);
     assert.throws(() => new RateLimiter(0), /above 0/);
   });
 });

@@ -9,6 +9,7 @@
  * acquire-before-send APIs do not.
  */
 import type { APIRequestContext, APIResponse } from '@playwright/test';
+import { retryAfterMs } from '../reporting/recorded-request.js';
 
 export interface Clock {
   now(): number;
@@ -92,19 +93,12 @@ export class RateLimiter {
   }
 }
 
-/** Retry-After in milliseconds (seconds or an HTTP date), or `fallbackMs` when absent or unreadable. */
-export function retryAfterMs(header: string | undefined, fallbackMs: number, nowMs = Date.now()): number {
-  if (header === undefined) return fallbackMs;
-  const seconds = /^\s*\d+\s*$/.test(header) ? Number(header) : (Date.parse(header) - nowMs) / 1000;
-  return Number.isFinite(seconds) ? Math.max(0, seconds * 1000) : fallbackMs;
-}
-
 /** When the target answers 429 without Retry-After, the sweep pauses this long. */
 export const DEFAULT_429_PAUSE_MS = 5_000;
 
 /** Notes a 429 answer: the whole sweep pauses for its Retry-After. */
 export function observeResponse(limiter: RateLimiter, status: number, retryAfter: string | undefined): void {
-  if (status === 429) limiter.pauseFor(retryAfterMs(retryAfter, DEFAULT_429_PAUSE_MS));
+  if (status === 429) limiter.pauseFor(retryAfterMs(retryAfter) ?? DEFAULT_429_PAUSE_MS);
 }
 
 const SENDERS = new Set(['get', 'head', 'post', 'put', 'patch', 'delete', 'fetch']);

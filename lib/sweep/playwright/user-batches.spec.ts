@@ -66,6 +66,10 @@ for (const batch of plan.batches) {
       await testInfo.attach('sweep summary', { body: renderSummaryMarkdown(summary), contentType: 'text/markdown' });
       await testInfo.attach('users.jsonl', { body: [...results.values()].map((result) => JSON.stringify(result)).join('\n'), contentType: 'application/x-ndjson' });
       for (const rule of summary.rules) await allure.story(`${rule.rule} at ${rule.element}`);
+      // As the validation matchers do: the requirements broken, for the self-test to credit this check.
+      for (const requirement of new Set(summary.rules.flatMap((rule) => (rule.requirement ? [rule.requirement] : [])))) {
+        testInfo.annotations.push({ type: 'violated', description: requirement });
+      }
 
       const findings = [
         ...summary.rules.map((rule) => `${rule.rule} at ${rule.element}: ${rule.someUsers.join(', ')} (${rule.resources} resource(s))`),
