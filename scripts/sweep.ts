@@ -72,6 +72,7 @@ async function run(command: Exclude<Command, 'help'>): Promise<number> {
     note,
     progressWrite: (text) => process.stderr.write(text),
     isTty: process.stderr.isTTY === true,
+    columns: process.stderr.isTTY === true ? process.stderr.columns : undefined,
     isCi: Boolean(process.env.CI),
     stopRequested,
   });

@@ -86,6 +86,9 @@ describe('Progress', () => {
     assert.ok(out.includes('hello\n'));
     progress.stop();
     assert.equal(out.at(-1), '\n');
+    const narrow: string[] = [];
+    new Progress({ total: 2, alreadyDone: 0, mode: 'bar', write: (text) => narrow.push(text), now: () => 1000, columns: 40 }).start();
+    assert.equal(narrow[0]?.replace('\r\u001b[2K', '').length, 39);
   });
 
   it('formats durations', () => {

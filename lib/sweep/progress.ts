@@ -16,6 +16,8 @@ export interface ProgressOptions {
   readonly now?: () => number;
   readonly plainEveryMs?: number;
   readonly width?: number;
+  /** The terminal's width: a longer bar line would wrap, and \r would no longer redraw it in place. */
+  readonly columns?: number;
 }
 
 export function formatDuration(ms: number): string {
@@ -67,7 +69,9 @@ export class Progress {
 
   #draw(force: boolean): void {
     if (this.#options.mode === 'bar') {
-      this.#options.write(`\r\u001b[2K${this.#bar()} ${this.line()}`);
+      const text = `${this.#bar()} ${this.line()}`;
+      const columns = this.#options.columns;
+      this.#options.write(`\r\u001b[2K${columns !== undefined && text.length >= columns ? text.slice(0, Math.max(columns - 1, 0)) : text}`);
       this.#drawn = true;
       return;
     }

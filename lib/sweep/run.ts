@@ -40,6 +40,8 @@ export interface SweepIo {
   /** The progress display's stream. */
   readonly progressWrite: (text: string) => void;
   readonly isTty: boolean;
+  /** The terminal's width, when it is one. */
+  readonly columns?: number;
   readonly isCi: boolean;
   /** Resolves when the person asks the sweep to stop (Ctrl-C, SIGTERM). */
   readonly stopRequested: Promise<void>;
@@ -185,6 +187,7 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
       alreadyDone: run.users.length - pending.length,
       mode: command.progress === 'auto' ? (io.isTty && !io.isCi ? 'bar' : 'lines') : command.progress,
       write: io.progressWrite,
+      columns: io.columns,
     });
     let stopping = false;
     let targetStopped = false;
