@@ -95,6 +95,9 @@ function checkResume(run: RunRecord, command: SweepCommand, selection: ReturnTyp
 }
 
 export function summarise(run: RunRecord, results: ReadonlyMap<string, UserResult>): SweepSummary {
+  // Only the run's own users count (a line for another user in users.jsonl is not this sweep's).
+  const selected = new Set(run.users);
+  const own = new Map([...results].filter(([user]) => selected.has(user)));
   return aggregate(
     {
       apiVersion: run.apiVersion,
@@ -108,7 +111,7 @@ export function summarise(run: RunRecord, results: ReadonlyMap<string, UserResul
       concurrency: run.concurrency,
     },
     run.users,
-    results,
+    own,
   );
 }
 

@@ -95,11 +95,14 @@ async function authorize(user: string, deps: SweepUserDeps) {
   }
 }
 
-async function exchangeCode(user: string, deps: SweepUserDeps): Promise<TokenSet> {
+/** @param secrets learns the code and verifier, in case the target echoes them in an error */
+async function exchangeCode(user: string, deps: SweepUserDeps, secrets: Redactor): Promise<TokenSet> {
   const authorization = await authorize(user, deps);
   if (authorization.kind === 'error') {
     throw new StepFailed('login-failed', `consent: the redirect carried error=${authorization.error}${authorization.errorDescription ? ` (${authorization.errorDescription})` : ''}`);
   }
+  secrets.add(authorization.code.reveal());
+  secrets.add(authorization.verifier.reveal());
   const oauth = createOAuthClient(deps.request, deps.target.endpoints, deps.target.client);
   const result = await oauth.exchangeCode({ code: authorization.code, codeVerifier: authorization.verifier, redirectUri: authorization.redirectUri });
   if (result.status === 429 || result.status >= 502) {
@@ -194,7 +197,7 @@ export async function sweepUser(user: string, deps: SweepUserDeps): Promise<User
 
   let tokens: TokenSet;
   try {
-    tokens = await exchangeCode(user, deps);
+    tokens = await exchangeCode(user, deps, secrets);
   } catch (error) {
     if (error instanceof StepFailed) return finish({ status: error.status, resources: {}, pages: 0, rules: [], error: error.message });
     if (error instanceof TargetUnavailableError) return finish({ status: 'target-unavailable', resources: {}, pages: 0, rules: [], error: error.message });
