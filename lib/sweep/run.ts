@@ -31,7 +31,7 @@ import {
   type RunRecord,
 } from './results-dir.js';
 import { renderSummaryMarkdown } from './report-page.js';
-import { sweepRequestContext, sweepUser } from './sweep-user.js';
+import { sweepRequestContext, sweepUserWithRetry } from './sweep-user.js';
 import type { UserResult } from './user-result.js';
 
 export interface SweepIo {
@@ -206,7 +206,7 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
     const sweepOne = async (user: string) => {
       let result: UserResult;
       try {
-        result = await sweepUser(user, deps);
+        result = await sweepUserWithRetry(user, deps);
       } catch (error) {
         // A bug in the sweep, not a finding about the target: said loudly, the user stays not done.
         suiteErrors += 1;

@@ -177,6 +177,21 @@ async function fetchAndValidate(fhir: FhirClient, patientId: string, deps: Sweep
   return fetched;
 }
 
+/** A user whose target did not answer is tried once more after this pause (a dropped connection, a restart). */
+export const UNAVAILABLE_RETRY_PAUSE_MS = 2_000;
+
+/**
+ * Sweeps one user, and once more when the target did not answer: the first attempt's tokens were
+ * revoked or never issued, so the second login is the only consent of this user in flight.
+ */
+export async function sweepUserWithRetry(user: string, deps: SweepUserDeps, pauseMs = UNAVAILABLE_RETRY_PAUSE_MS): Promise<UserResult> {
+  const first = await sweepUser(user, deps);
+  if (first.status !== 'target-unavailable') return first;
+  await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  const second = await sweepUser(user, deps);
+  return { ...second, attempts: 2, ...(second.status === 'target-unavailable' ? {} : { earlierAttempt: first.error }) };
+}
+
 /** Sweeps one user; every outcome, the target's failures included, is a result. */
 export async function sweepUser(user: string, deps: SweepUserDeps): Promise<UserResult> {
   const started = performance.now();

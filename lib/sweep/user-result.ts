@@ -47,6 +47,10 @@ export interface UserResult {
   /** Why a login failed or the target was unavailable, or where the fetch stopped. */
   readonly error?: string;
   readonly durationMs: number;
+  /** 2 when the first attempt found the target unavailable and the user was swept again. */
+  readonly attempts?: number;
+  /** What the first attempt ran into, when the second one got an answer. */
+  readonly earlierAttempt?: string;
   /** Where the time went: authorize (login, consent, code exchange), fetch (validate included), validate, revoke. */
   readonly phasesMs?: Readonly<Record<string, number>>;
   readonly finishedAt: string;

@@ -12,7 +12,7 @@ import { forEachConcurrently } from '../pool.js';
 import { requestRate } from '../options.js';
 import { RateLimiter } from '../rate-limiter.js';
 import { renderSummaryMarkdown } from '../report-page.js';
-import { sweepRequestContext, sweepUser } from '../sweep-user.js';
+import { sweepRequestContext, sweepUserWithRetry } from '../sweep-user.js';
 import type { UserResult } from '../user-result.js';
 import { sweepPlanOrExit } from './plan.js';
 
@@ -41,7 +41,7 @@ for (const batch of plan.batches) {
       const started = performance.now();
       try {
         await forEachConcurrently(batch, plan.concurrency, async (user) => {
-          const result = await test.step(`sweep ${user}`, () => sweepUser(user, deps));
+          const result = await test.step(`sweep ${user}`, () => sweepUserWithRetry(user, deps));
           results.set(user, result);
         });
       } finally {
