@@ -62,8 +62,9 @@ export interface SweepSummary {
     readonly meanPhaseMs: Readonly<Record<string, number>>;
   };
   readonly rules: readonly RuleSummary[];
-  /** Users by status (ok users are only counted). */
+  /** Every selected user by status (not done: not swept yet). */
   readonly users: {
+    readonly ok: readonly string[];
     readonly violations: readonly string[];
     readonly loginFailed: ReadonlyArray<{ readonly user: string; readonly error: string }>;
     readonly targetUnavailable: ReadonlyArray<{ readonly user: string; readonly error: string }>;
@@ -81,6 +82,7 @@ export function aggregate(run: SweepRunInfo, selectedUsers: readonly string[], r
   let pages = 0;
   const phaseTotals = new Map<string, { sum: number; users: number }>();
   const rules = new Map<string, { summary: Omit<RuleSummary, 'someUsers' | 'examples'>; users: string[]; examples: Array<ViolationExample & { user: string }> }>();
+  const okUsers: string[] = [];
   const violationUsers: string[] = [];
   const loginFailed: Array<{ user: string; error: string }> = [];
   const targetUnavailable: Array<{ user: string; error: string }> = [];
@@ -95,6 +97,7 @@ export function aggregate(run: SweepRunInfo, selectedUsers: readonly string[], r
       phaseTotals.set(phase, { sum: total.sum + ms, users: total.users + 1 });
     }
     for (const [type, count] of Object.entries(result.resources)) resources[type] = (resources[type] ?? 0) + count;
+    if (result.status === 'ok') okUsers.push(result.user);
     if (result.status === 'violations') violationUsers.push(result.user);
     if (result.status === 'login-failed') loginFailed.push({ user: result.user, error: result.error ?? '' });
     if (result.status === 'target-unavailable') targetUnavailable.push({ user: result.user, error: result.error ?? '' });
@@ -141,7 +144,7 @@ export function aggregate(run: SweepRunInfo, selectedUsers: readonly string[], r
     rules: [...rules.values()]
       .map(({ summary, users, examples }) => ({ ...summary, someUsers: users, examples }))
       .sort((a, b) => b.users - a.users || b.violations - a.violations || byUserNumber(findingKey(a), findingKey(b))),
-    users: { violations: violationUsers, loginFailed, targetUnavailable, notDone },
+    users: { ok: okUsers, violations: violationUsers, loginFailed, targetUnavailable, notDone },
     notes,
   };
 }

@@ -96,6 +96,7 @@ describe('aggregate', () => {
     const summary = aggregate(RUN_INFO, users, results);
     assert.equal(summary.complete, false);
     assert.deepEqual(summary.users.notDone, ['BBUser00004']);
+    assert.deepEqual(summary.users.ok, ['BBUser00000']);
     assert.deepEqual(summary.totals.byStatus, { ok: 1, violations: 2, 'login-failed': 1, 'target-unavailable': 0 });
     assert.deepEqual(summary.totals.resources, { Patient: 3, Coverage: 12, ExplanationOfBenefit: 30 });
     assert.equal(summary.throughput.usersPerMinute, 4);
