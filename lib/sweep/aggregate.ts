@@ -102,7 +102,9 @@ export function aggregate(run: SweepRunInfo, selectedUsers: readonly string[], r
     if (result.status === 'login-failed') loginFailed.push({ user: result.user, error: result.error ?? '' });
     if (result.status === 'target-unavailable') targetUnavailable.push({ user: result.user, error: result.error ?? '' });
     if ((result.status === 'ok' || result.status === 'violations') && result.error !== undefined) notes.push({ user: result.user, note: result.error });
-    if (result.earlierAttempt !== undefined) notes.push({ user: result.user, note: `swept on a second attempt; the first: ${result.earlierAttempt}` });
+    if (result.earlierAttempt !== undefined && (result.status === 'ok' || result.status === 'violations')) {
+      notes.push({ user: result.user, note: `swept on a second attempt; the first: ${result.earlierAttempt}` });
+    }
     for (const finding of result.rules) {
       const key = findingKey(finding);
       let entry = rules.get(key);

@@ -177,19 +177,21 @@ async function fetchAndValidate(fhir: FhirClient, patientId: string, deps: Sweep
   return fetched;
 }
 
-/** A user whose target did not answer is tried once more after this pause (a dropped connection, a restart). */
-export const UNAVAILABLE_RETRY_PAUSE_MS = 2_000;
+/** A user whose login failed or whose target did not answer is tried once more after this pause. */
+export const RETRY_PAUSE_MS = 2_000;
 
 /**
- * Sweeps one user, and once more when the target did not answer: the first attempt's tokens were
- * revoked or never issued, so the second login is the only consent of this user in flight.
+ * Sweeps one user, and once more when the login failed or the target did not answer (a dropped
+ * connection, a screen slower than the timeout on a busy machine): only what fails twice is recorded as
+ * such. The first attempt's tokens were revoked or never issued, so the second login is the only consent
+ * of this user in flight. The first attempt's reason is kept in the result.
  */
-export async function sweepUserWithRetry(user: string, deps: SweepUserDeps, pauseMs = UNAVAILABLE_RETRY_PAUSE_MS): Promise<UserResult> {
+export async function sweepUserWithRetry(user: string, deps: SweepUserDeps, pauseMs = RETRY_PAUSE_MS): Promise<UserResult> {
   const first = await sweepUser(user, deps);
-  if (first.status !== 'target-unavailable') return first;
+  if (first.status !== 'target-unavailable' && first.status !== 'login-failed') return first;
   await new Promise((resolve) => setTimeout(resolve, pauseMs));
   const second = await sweepUser(user, deps);
-  return { ...second, attempts: 2, ...(second.status === 'target-unavailable' ? {} : { earlierAttempt: first.error }) };
+  return { ...second, attempts: 2, earlierAttempt: first.error };
 }
 
 /** Sweeps one user; every outcome, the target's failures included, is a result. */
