@@ -3,18 +3,14 @@
  * (user, resource, JSON path, value); per status, which users; totals and throughput. Built from the
  * users.jsonl lines alone, so a resumed sweep and a merge of shards aggregate the same way.
  */
-import { findingKey, USER_STATUSES, type UserResult, type UserStatus, type ViolationExample } from './user-result.js';
+import { findingKey, USER_STATUSES, type RuleAtElement, type UserResult, type UserStatus, type ViolationExample } from './user-result.js';
 import type { ApiVersion } from './validate.js';
 
 /** Examples kept per rule in the summary, and users listed per rule. */
 export const EXAMPLES_PER_RULE = 10;
 export const USERS_LISTED_PER_RULE = 50;
 
-export interface RuleSummary {
-  readonly rule: string;
-  readonly element: string;
-  readonly requirement: string | undefined;
-  readonly severity: 'error' | 'warning';
+export interface RuleSummary extends RuleAtElement {
   readonly users: number;
   readonly resources: number;
   readonly violations: number;

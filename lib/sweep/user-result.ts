@@ -21,12 +21,16 @@ export interface ViolationExample {
   readonly message: string;
 }
 
-export interface UserRuleFindings {
+/** What the sweep aggregates by: a rule broken at one element, with its requirement and severity. */
+export interface RuleAtElement {
   readonly rule: string;
   /** The element the rule was broken at, without indices ("ExplanationOfBenefit.status"); the resource type for a whole-body finding. */
   readonly element: string;
   readonly requirement: string | undefined;
   readonly severity: 'error' | 'warning';
+}
+
+export interface UserRuleFindings extends RuleAtElement {
   readonly violations: number;
   /** Distinct resources (type/id) with at least one violation of the rule. */
   readonly resources: number;
