@@ -4,6 +4,7 @@
  * then the users whose login failed or whose target was unavailable.
  */
 import type { SweepSummary } from './aggregate.js';
+import { apiRuleSource } from './api-rules.js';
 
 const MAX_CELL = 160;
 const MAX_LISTED_USERS = 200;
@@ -49,16 +50,19 @@ export function renderSummaryMarkdown(summary: SweepSummary): string {
   if (summary.rules.length === 0) {
     lines.push('No rule was broken by the data of the users swept.');
   } else {
-    lines.push('| rule | element | requirement | severity | users | resources | violations |');
+    lines.push('| rule | element | requirement or source | severity | users | resources | violations |');
     lines.push('|---|---|---|---|---:|---:|---:|');
     for (const rule of summary.rules) {
-      lines.push(`| ${cell(rule.rule)} | ${code(rule.element)} | ${rule.requirement ?? ''} | ${rule.severity} | ${rule.users} | ${rule.resources} | ${rule.violations} |`);
+      const cited = rule.requirement ?? apiRuleSource(rule.rule)?.source ?? '';
+      lines.push(`| ${cell(rule.rule)} | ${code(rule.element)} | ${cited} | ${rule.severity} | ${rule.users} | ${rule.resources} | ${rule.violations} |`);
     }
     for (const rule of summary.rules) {
       lines.push('');
       lines.push(`### ${rule.rule}: ${rule.element}`);
       lines.push('');
+      const source = apiRuleSource(rule.rule);
       lines.push(`${rule.users} user(s), ${rule.resources} resource(s), ${rule.violations} violation(s)${rule.requirement ? `; requirement ${code(rule.requirement)}` : ''}.`);
+      if (source !== undefined) lines.push('', `Rule: ${source.detail} (${source.source}).`);
       lines.push('');
       lines.push(`Users: ${userList(rule.someUsers, rule.users)}`);
       lines.push('');

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../sandbox/src/cli-arguments.js';
 import { aggregate, type SweepRunInfo } from './aggregate.js';
+import { apiFinding } from './api-rules.js';
 import { findShardDirs, mergeShards } from './merge.js';
 import { renderSummaryMarkdown } from './report-page.js';
 import { appendUserResult, lockResultsDir, prepareResultsDir, readUserResults, repairUsersFile, ResultsDirError, writeRun, type RunRecord } from './results-dir.js';
@@ -116,6 +117,8 @@ describe('aggregate', () => {
     assert.match(page, /\| STU3 schema: code in required value set \| `ExplanationOfBenefit.status` \| FHIR-STU3-BINDING-ExplanationOfBenefit.status \| error \| 2 \| 3 \| 3 \|/);
     assert.match(page, /\| BBUser00001 \| ExplanationOfBenefit\/carrier--1 \| ExplanationOfBenefit page 1 \| `entry\[0\].resource.status` \| `F` \|/);
     assert.match(page, /## Login or consent failed \(1\)/);
+    const paging = aggregate(RUN_INFO, ['BBUser00000'], new Map([['BBUser00000', result('BBUser00000', 'violations', [{ ...apiFinding('paging', 'Bundle', 'page 2: "next" link missing'), where: 'ExplanationOfBenefit search' }])]]));
+    assert.match(renderSummaryMarkdown(paging), /\| BB2 API: search paging .* \| `Bundle` \| https:\/\/hl7.org\/fhir\/STU3\/http.html#paging \| error \| 1 \| 1 \| 1 \|/);
     assert.match(page, /1 not yet \(resume the sweep to finish\)|not yet/);
   });
 
