@@ -58,6 +58,11 @@ export async function startChildSandbox(onWarning: (line: string) => void, env: 
     });
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Being in a group of its own, the sandbox would outlive a sweep that quits at once (a second Ctrl-C,
+  // process.exit on an error): stop it with the sweep. (Only a SIGKILL of the sweep leaves it running.)
+  const stopWithUs = () => child.kill('SIGKILL');
+  process.once('exit', stopWithUs);
+  void exited.then(() => process.off('exit', stopWithUs));
   return {
     url: `http://127.0.0.1:${port}`,
     fault: env.BB2_SELFTEST_FAULT || undefined,
