@@ -73,7 +73,7 @@ function filesUnder(dir: string): Array<{ file: string; text: string }> {
   });
 }
 
-describe('npm run sweep (end to end, embedded sandbox with a fault)', { timeout: 300_000 }, () => {
+describe('npm run sweep (end to end, embedded sandbox with a fault)', { timeout: 600_000 }, () => {
   it('is stopped with Ctrl-C, resumed without redoing anyone, and finds exactly the users the fault breaks', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'bb2-sweep-e2e-')), 'sweep');
     const env = sweepEnv({ BB2_SELFTEST_FAULT: FAULT });
