@@ -77,8 +77,12 @@ async function run(command: Exclude<Command, 'help'>): Promise<number> {
     stopRequested,
   });
   printOutcome(outcome.summary, command.outDir);
+  if (outcome.interrupted && !outcome.summary.complete) return 130;
+  if (outcome.suiteErrors > 0) {
+    note(`The sweep itself failed on ${outcome.suiteErrors} user(s) (see above): a bug in the sweep, please report it.`);
+    return 1;
+  }
   if (outcome.targetStopped) return 1;
-  if (outcome.stopped && !outcome.summary.complete) return 130;
   return exitCodeOf(outcome.summary);
 }
 

@@ -49,9 +49,12 @@ export interface SweepIo {
 
 export interface SweepOutcome {
   readonly summary: SweepSummary;
-  readonly stopped: boolean;
+  /** Stopped by the person (Ctrl-C, SIGTERM). */
+  readonly interrupted: boolean;
   /** Stopped because the target stopped answering. */
   readonly targetStopped: boolean;
+  /** Users the sweep itself failed on (a bug here, not a finding): not recorded, swept again on --resume. */
+  readonly suiteErrors: number;
 }
 
 /** After this many users in a row whose target did not answer, the sweep stops (and says how to resume). */
@@ -193,10 +196,12 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
       columns: io.columns,
     });
     let stopping = false;
+    let interrupted = false;
     let targetStopped = false;
     void io.stopRequested.then(() => {
       if (!stopping) progress.note('Stopping: the users in flight finish (Ctrl-C again to quit at once; they are then swept again on --resume).');
       stopping = true;
+      interrupted = true;
     });
 
     const started = performance.now();
@@ -236,7 +241,7 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
     }
     const summary = summarise(run, finished);
     writeSummary(command.outDir, summary);
-    return { summary, stopped: stopping || suiteErrors > 0, targetStopped };
+    return { summary, interrupted, targetStopped, suiteErrors };
   } finally {
     await sandbox?.close();
     release();
