@@ -156,6 +156,16 @@ const usersSchema = z.string().transform((text, ctx) => {
   return [...new Set(users)];
 });
 
+/**
+ * A user list as BB2_USERS takes it (list, ranges, or both mixed), for other tools (the sweep's --users);
+ * usernames in order, without duplicates. Throws a ConfigError saying what is wrong with the text.
+ */
+export function parseUserList(text: string): string[] {
+  const result = usersSchema.safeParse(text);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues[0]?.message ?? 'is not a user list');
+}
+
 /** The variable's value, with empty text treated as unset (so `BB2_BASE_URL=` means the embedded sandbox). */
 function valueOf(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();

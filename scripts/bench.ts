@@ -14,9 +14,10 @@ import { dataSection } from './bench/data.js';
 import { formatRow, type Baseline, type BenchSection, type Figure } from './bench/figures.js';
 import { profilesSection } from './bench/profiles.js';
 import { sandboxSection } from './bench/sandbox.js';
+import { sweepSection } from './bench/sweep.js';
 import { validationSection } from './bench/validation.js';
 
-const SECTIONS: readonly BenchSection[] = [dataSection, validationSection, profilesSection, sandboxSection];
+const SECTIONS: readonly BenchSection[] = [dataSection, validationSection, profilesSection, sandboxSection, sweepSection];
 const DEFAULT_BASELINE = path.join(REPO_ROOT, 'bench', 'baseline.json');
 
 const USAGE = `Usage: npm run bench [-- --only SECTION,SECTION] [--baseline FILE] [--save-baseline]

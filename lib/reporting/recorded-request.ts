@@ -169,13 +169,16 @@ async function responseRecord(response: APIResponse, isOAuth: boolean, secrets: 
   return { status: response.status(), statusText: response.statusText(), headers: { ...redactedHeaders(headers, secrets), ...redactedSetCookie }, body };
 }
 
+/** A Retry-After header (seconds, or an HTTP date) in milliseconds from now; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | undefined, nowMs = Date.now()): number | undefined {
+  if (header === undefined) return undefined;
+  const seconds = /^\s*\d+\s*$/.test(header) ? Number(header) : (Date.parse(header) - nowMs) / 1000;
+  return Number.isFinite(seconds) ? Math.max(seconds * 1000, 0) : undefined;
+}
+
 function retryDelay(response: APIResponse | undefined, attempt: number): number {
-  const retryAfter = response?.headers()['retry-after'];
-  if (retryAfter !== undefined) {
-    const seconds = /^\d+$/.test(retryAfter) ? Number(retryAfter) : (Date.parse(retryAfter) - Date.now()) / 1000;
-    if (Number.isFinite(seconds)) return Math.min(Math.max(seconds * 1000, 0), MAX_RETRY_AFTER_MS);
-  }
-  return BASE_BACKOFF_MS * 2 ** attempt;
+  const asked = retryAfterMs(response?.headers()['retry-after']);
+  return asked === undefined ? BASE_BACKOFF_MS * 2 ** attempt : Math.min(asked, MAX_RETRY_AFTER_MS);
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -10,11 +10,12 @@
 import type { BehaviourOverrides } from '../behaviour.js';
 import { defaultFhirBehaviour, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../fhir/behaviour.js';
 import { parsePythonInt } from '../fhir/search.js';
-import { isFailure, type BundleLink } from '../fhir/types.js';
+import { isFailure, type BundleLink, type FhirResource } from '../fhir/types.js';
 import { defaultOAuthBehaviour, type ParamLookup } from '../oauth/behaviour.js';
 import { htmlReply, jsonReply, type Reply } from '../oauth/http.js';
 import { AVAILABLE_SCOPES } from '../oauth/scopes.js';
 import type { AccessGrant } from '../oauth/types.js';
+import { numberForPatientId } from '../data/users.js';
 import { addMonthsUtc } from '../screens/dates.js';
 import { corruptServedResources, forEachRecord, inApiVersion, isEobOfType, isRecord, isResourceType, recordsIn } from './corrupt.js';
 
@@ -128,6 +129,20 @@ function usDate(value: unknown): unknown {
 }
 
 const RIF_SEX_CODES: Readonly<Record<string, string>> = { male: 'M', female: 'F', unknown: 'U', other: 'U' };
+
+/**
+ * EOBs of one claim type whose beneficiary's user number ends in `lastDigit` (the owner read from
+ * EOB.patient): a fault that breaks some users' data only, which the population sweep must pin down.
+ */
+function isEobOfTypeForUsersEndingIn(claimType: string, lastDigit: number): (resource: FhirResource) => boolean {
+  const ofType = isEobOfType(claimType);
+  return (resource) => {
+    if (!ofType(resource)) return false;
+    const patient = (resource as { patient?: { reference?: unknown } }).patient?.reference;
+    const number = typeof patient === 'string' ? numberForPatientId(patient.replace(/^Patient\//, '')) : undefined;
+    return number !== undefined && number % 10 === lastDigit;
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // The catalog
@@ -403,6 +418,16 @@ export const FAULT_MODES: readonly FaultMode[] = [
     requirement: 'FHIR STU3 ExplanationOfBenefit (no `use`); BB2 §4.1 (v1 is STU3 3.0.2)',
     // v1 only: R4 EOBs have `use` (it is required there).
     overrides: { fhir: { serveResource: corruptServedResources(inApiVersion(1, isEobOfType('carrier')), (eob) => (eob.use = 'claim')) } },
+  },
+  {
+    id: 'eob-carrier-status-raw-code-users-ending-7',
+    area: 'resources',
+    description:
+      'Carrier ExplanationOfBenefit resources of the users whose number ends in 7 carry the raw CCW final-action code "F" as status instead of "active" (a transformer broken for one batch of beneficiaries).',
+    requirement: 'FHIR-STU3-BINDING-ExplanationOfBenefit.status',
+    overrides: { fhir: { serveResource: corruptServedResources(isEobOfTypeForUsersEndingIn('carrier', 7), (eob) => (eob.status = 'F')) } },
+    undetectable:
+      'the conformance suite reads the data of a few fixed users, none ending in 7; the population sweep finds exactly the affected users (lib/sweep/sweep.e2e.test.ts)',
   },
   {
     id: 'patient-gender-rif-code',
