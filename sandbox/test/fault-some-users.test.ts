@@ -24,7 +24,7 @@ describe('eob-carrier-status-raw-code-users-ending-7', () => {
     let changed = 0;
     for (const number of [7, 17, 27, 10_427, 10_437, 10_447, 29_997, 0, 1, 10_420, 10_428, 29_999]) {
       for (const eob of eobsFor(syntheticUser(number))) {
-        const served = serve(eob) as typeof eob & { status?: unknown };
+        const served = serve(eob, 1) as typeof eob & { status?: unknown };
         const shouldBreak = number % 10 === 7 && eob.id.startsWith('carrier-');
         if (shouldBreak) {
           changed += 1;

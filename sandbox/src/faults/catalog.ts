@@ -10,14 +10,14 @@
 import type { BehaviourOverrides } from '../behaviour.js';
 import { defaultFhirBehaviour, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../fhir/behaviour.js';
 import { parsePythonInt } from '../fhir/search.js';
-import { isFailure, type BundleLink, type FhirResource } from '../fhir/types.js';
+import { isFailure, type BundleLink } from '../fhir/types.js';
 import { defaultOAuthBehaviour, type ParamLookup } from '../oauth/behaviour.js';
 import { htmlReply, jsonReply, type Reply } from '../oauth/http.js';
 import { AVAILABLE_SCOPES } from '../oauth/scopes.js';
 import type { AccessGrant } from '../oauth/types.js';
 import { numberForPatientId } from '../data/users.js';
 import { addMonthsUtc } from '../screens/dates.js';
-import { corruptServedResources, forEachRecord, inApiVersion, isEobOfType, isRecord, isResourceType, recordsIn } from './corrupt.js';
+import { corruptServedResources, forEachRecord, inApiVersion, isEobOfType, isRecord, isResourceType, recordsIn, type ResourceSelector } from './corrupt.js';
 
 export const FAULT_AREAS = ['oauth', 'access', 'resources', 'paging', 'http'] as const;
 export type FaultArea = (typeof FAULT_AREAS)[number];
@@ -134,10 +134,10 @@ const RIF_SEX_CODES: Readonly<Record<string, string>> = { male: 'M', female: 'F'
  * EOBs of one claim type whose beneficiary's user number ends in `lastDigit` (the owner read from
  * EOB.patient): a fault that breaks some users' data only, which the population sweep must pin down.
  */
-function isEobOfTypeForUsersEndingIn(claimType: string, lastDigit: number): (resource: FhirResource) => boolean {
+function isEobOfTypeForUsersEndingIn(claimType: string, lastDigit: number): ResourceSelector {
   const ofType = isEobOfType(claimType);
-  return (resource) => {
-    if (!ofType(resource)) return false;
+  return (resource, version) => {
+    if (!ofType(resource, version)) return false;
     const patient = (resource as { patient?: { reference?: unknown } }).patient?.reference;
     const number = typeof patient === 'string' ? numberForPatientId(patient.replace(/^Patient\//, '')) : undefined;
     return number !== undefined && number % 10 === lastDigit;
