@@ -10,7 +10,7 @@ const TAGS = ['@discovery'];
 test.describe('OpenID configuration', () => {
   test(
     'is served as JSON at the v1 discovery path without authentication',
-    { tag: TAGS, annotation: [requirement('BB2 §1.1 (OIDC discovery route), §1.2; OpenID Connect Discovery 1.0 §4.2'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-01'), severity('critical')] },
     async ({ request, target }) => {
       const response = await getJson(request, target.endpoints.openidConfiguration);
       expect(response.status).toBe(200);
@@ -21,7 +21,7 @@ test.describe('OpenID configuration', () => {
 
   test(
     "names the target as issuer and BB2's v2 OAuth endpoints, absolute under it",
-    { tag: TAGS, annotation: [requirement('BB2 §1.2 (issuer = HOSTNAME_URL; endpoints reverse()d without trailing slash)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-02'), severity('critical')] },
     async ({ request, target }) => {
       const body = (await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>;
       const base = target.baseUrl;
@@ -37,7 +37,7 @@ test.describe('OpenID configuration', () => {
 
   test(
     'advertises the authorization-code and refresh grants, code and token response types, en-US, and its documentation',
-    { tag: TAGS, annotation: [requirement('BB2 §1.2'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-03'), severity('normal')] },
     async ({ request, target }) => {
       const body = (await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>;
       expect(new Set(body.grant_types_supported as string[])).toEqual(new Set(['refresh_token', 'authorization_code']));
@@ -50,7 +50,7 @@ test.describe('OpenID configuration', () => {
 
   test(
     'has exactly the fields BB2 builds: no jwks_uri and no id_token support',
-    { tag: TAGS, annotation: [requirement('BB2 §1.2 (no jwks_uri, no id_token: DOT OIDC not enabled)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-04'), severity('normal')] },
     async ({ request, target }) => {
       const body = (await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>;
       expect(Object.keys(body).sort()).toEqual(
@@ -74,7 +74,7 @@ test.describe('OpenID configuration', () => {
 
   test(
     'is the same document at every v1 and v2 discovery path',
-    { tag: TAGS, annotation: [requirement('BB2 §1.1 (OIDC discovery: "all v1 variants return the same body as v2")'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-05'), severity('normal')] },
     async ({ request, target }) => {
       const variants = openidConfigurationVariants(target.baseUrl);
       const responses = await Promise.all(variants.map((url) => getJson(request, url)));

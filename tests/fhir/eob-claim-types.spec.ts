@@ -29,7 +29,7 @@ test.describe('ExplanationOfBenefit type', () => {
   for (const type of CLAIM_TYPES) {
     test(
       `type=${type} returns exactly the beneficiary's ${type} claims`,
-      { tag: TAGS, annotation: [requirement('BB2 §4.3 (type: carrier|pde|dme|hha|hospice|inpatient|outpatient|snf), §3 (EOB id = type-claim id), §4.7 (eob-type coding)'), severity('critical')] },
+      { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-03', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-03', 'BB2-FHIR-DATA-02', 'BB2-FHIR-STU3-01'), severity('critical')] },
       async ({ claimsFhir, claimsBeneficiary, claimsEobs, target }) => {
         const expected = claimsEobs.filter((eob) => claimTypeOfId(resourceId(eob) ?? '') === type);
         if (target.kind === 'embedded') {
@@ -48,7 +48,7 @@ test.describe('ExplanationOfBenefit type', () => {
 
   test(
     'type with the eob-type system (system|code) selects that type',
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (type optionally prefixed by https://bluebutton.cms.gov/resources/codesystem/eob-type|)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-03'), severity('normal')] },
     async ({ claimsFhir, claimsEobs }) => {
       const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', { type: `${EOB_TYPE_SYSTEM}|pde`, _count: 50 }, { validate: false });
       expect(walk.stopped).toBeUndefined();
@@ -59,7 +59,7 @@ test.describe('ExplanationOfBenefit type', () => {
 
   test(
     'a comma-separated type list selects the union of those types',
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (type: comma-separated list)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-03'), severity('normal')] },
     async ({ claimsFhir, claimsEobs }) => {
       const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', { type: 'carrier,pde', _count: 50 }, { validate: false });
       expect(walk.stopped).toBeUndefined();
@@ -70,7 +70,7 @@ test.describe('ExplanationOfBenefit type', () => {
 
   test(
     'an unknown type is refused with 400 "the type parameter value is not valid"',
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (bad type value → 400), §4.6'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-04'), severity('normal')] },
     async ({ claimsFhir }) => {
       const response = await claimsFhir.search('ExplanationOfBenefit', { type: 'professional' });
       expect(response.status, response.bodyText.slice(0, 300)).toBe(400);
@@ -80,7 +80,7 @@ test.describe('ExplanationOfBenefit type', () => {
 
   test(
     'one claim of each type found reads back by id as a valid STU3 ExplanationOfBenefit of that type',
-    { tag: TAGS, annotation: [requirement('BB2 §4.1 (ExplanationOfBenefit/{id}), §3, §4.7; FHIR STU3 ExplanationOfBenefit (schema)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-PATH-01', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-02', 'BB2-FHIR-DATA-03', 'BB2-FHIR-STU3-01'), severity('critical')] },
     async ({ claimsFhir, claimsBeneficiary, claimsEobs, target }) => {
       const typesFound = CLAIM_TYPES.filter((type) => claimsEobs.some((eob) => claimTypeOfId(resourceId(eob) ?? '') === type));
       if (target.kind === 'embedded') expect(typesFound, `${claimsBeneficiary.username}'s claim types`).toEqual([...CLAIM_TYPES]);

@@ -20,7 +20,7 @@ test.describe('ExplanationOfBenefit paging', () => {
   for (const { label, params, size } of PAGE_SIZES) {
     test(
       `paged with ${label} to the last page: links right on every page, total equals the entries seen, no claim twice`,
-      { tag: TAGS, annotation: [requirement('BB2 §4.3 (_count default 10, max 50), §4.4 (total, first/next/previous/last/self, startIndex)'), severity('critical')] },
+      { tag: TAGS, annotation: [requirement('BB2-FHIR-PAGING-03', 'BB2-FHIR-PAGING-01'), severity('critical')] },
       async ({ claimsFhir, claimsBeneficiary }) => {
         // Validity is the next test's concern; this walk checks the paging only.
         const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', params, { validate: false });
@@ -35,7 +35,7 @@ test.describe('ExplanationOfBenefit paging', () => {
 
     test(
       `paged with ${label}: every ExplanationOfBenefit received is valid STU3 and follows BB2's rules`,
-      { tag: TAGS, annotation: [requirement('FHIR STU3 Bundle and ExplanationOfBenefit (schema); BB2 §3, §4.7 (ids, eob-type coding, patient reference)'), severity('critical')] },
+      { tag: TAGS, annotation: [requirement('BB2-FHIR-STU3-01', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-02', 'BB2-FHIR-DATA-03', 'BB2-FHIR-DATA-05'), severity('critical')] },
       async ({ claimsFhir, claimsBeneficiary }) => {
         const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', params, { bb2: { patientId: claimsBeneficiary.patient, synthetic: true } });
         expect(walk.stopped).toBeUndefined();

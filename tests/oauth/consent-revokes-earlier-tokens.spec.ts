@@ -9,7 +9,7 @@ test.describe('a new consent', () => {
     "revokes the app's earlier access and refresh tokens for that beneficiary",
     {
       tag: ['@oauth', '@security'],
-      annotation: [requirement('BB2 §1.5 (successful consent deletes all earlier tokens of the app/bene pair); §1.7 (refresh token not found → 400)'), severity('critical')],
+      annotation: [requirement('BB2-OAUTH-CONSENT-02', 'BB2-OAUTH-REFRESH-06'), severity('critical')],
     },
     async ({ issueTokens, oauthClient, request, spareUser, target }) => {
       const user = spareUser();

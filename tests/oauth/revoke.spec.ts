@@ -9,7 +9,7 @@ const TAGS = ['@oauth', '@security'];
 test.describe('revoke', () => {
   test(
     "BB2's /o/revoke/ answers 200 and the access token then gets 401 on FHIR",
-    { tag: TAGS, annotation: [requirement('BB2 §1.8 (POST /v1/o/revoke/: 200, grant and tokens gone), §4.6'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REVOKE-01'), severity('critical')] },
     async ({ issueTokens, oauthClient, request, target }) => {
       const { tokens } = await issueTokens();
       const coverage = `${target.endpoints.fhirBase}/Coverage/`;
@@ -22,7 +22,7 @@ test.describe('revoke', () => {
 
   test(
     "BB2's /o/revoke/ also ends the refresh token (the whole grant is deleted)",
-    { tag: TAGS, annotation: [requirement('BB2 §1.8 (deleting the DataAccessGrant revokes all access and refresh tokens), §1.7 (refresh after revoke → 403 "User access cannot be found…")'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REVOKE-02', 'BB2-OAUTH-REFRESH-04'), severity('normal')] },
     async ({ issueTokens, oauthClient }) => {
       const { tokens } = await issueTokens();
       expect((await oauthClient.revoke(tokens.accessToken)).status).toBe(200);
@@ -38,7 +38,7 @@ test.describe('revoke', () => {
 
   test(
     'RFC 7009 /o/revoke_token/ answers 200 and the access token then gets 401 on FHIR',
-    { tag: TAGS, annotation: [requirement('RFC 7009 §2.2; BB2 §1.8 (POST /v1/o/revoke_token/), §4.6'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REVOKE-03', 'RFC7009-2.1', 'RFC7009-2.2'), severity('critical')] },
     async ({ issueTokens, oauthClient, request, target }) => {
       const { tokens } = await issueTokens();
       const coverage = `${target.endpoints.fhirBase}/Coverage/`;
@@ -50,7 +50,7 @@ test.describe('revoke', () => {
 
   test(
     'RFC 7009 /o/revoke_token/ answers 200 for a token it does not know',
-    { tag: TAGS, annotation: [requirement('RFC 7009 §2.2 (invalid tokens do not cause an error); BB2 §1.8'), severity('minor')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REVOKE-04', 'RFC7009-2.2'), severity('minor')] },
     async ({ oauthClient }) => {
       const revoked = await oauthClient.revokeToken('UnknownToken00000000000000000000');
       expect(revoked.status).toBe(200);
