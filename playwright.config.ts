@@ -11,7 +11,7 @@ import path from 'node:path';
 import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { BrowserNotFoundError, chromiumLaunchOptions } from './lib/browser.js';
 import { loadSuiteConfigOrExit, REPO_ROOT } from './lib/config.js';
-import { sandboxCommandOrExit } from './sandbox/src/faults/webserver.js';
+import { sandboxCommandOrExit } from './lib/embedded-sandbox.js';
 
 const suite = loadSuiteConfigOrExit();
 

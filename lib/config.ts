@@ -19,8 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { z } from 'zod';
-import { LAST_USER_NUMBER } from '../sandbox/src/data/users.js';
-import { LOCAL_CLIENT } from '../sandbox/src/settings.js';
+import { LAST_USER_NUMBER, LOCAL_CLIENT } from './embedded-sandbox.js';
 import { Secret } from './oauth/secret.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

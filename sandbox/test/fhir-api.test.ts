@@ -117,6 +117,36 @@ describe('GET /v1/fhir/metadata', () => {
   });
 });
 
+describe('GET /v2/fhir/metadata (what the OpenID configuration names as fhir_metadata_uri)', () => {
+  it('serves BFD\'s R4 CapabilityStatement with BB2\'s edits, without a token', async () => {
+    const discovery = await json<{ fhir_metadata_uri: string }>('/.well-known/openid-configuration', undefined);
+    assert.equal(discovery.body.fhir_metadata_uri, `${sandbox.url}/v2/fhir/metadata`);
+    const { response, body } = await json<Record<string, unknown>>('/v2/fhir/metadata', undefined);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/json');
+    assert.equal(body.resourceType, 'CapabilityStatement');
+    assert.equal(body.fhirVersion, '4.0.1');
+    assert.match(String(body.id), /^[0-9a-f-]{36}$/, 'the placeholder id is filled');
+    assert.ok(!JSON.stringify(body).includes('IGNORED_FIELD'), 'every placeholder is filled');
+    assert.deepEqual((body.implementation as { url: string }).url, `${sandbox.url}/v2/fhir`);
+    const rest = (body.rest as Array<Record<string, unknown>>)[0] ?? {};
+    const resources = rest.resource as Array<{ type: string; interaction: unknown }>;
+    assert.deepEqual(resources.map((resource) => resource.type).sort(), ['Coverage', 'ExplanationOfBenefit', 'Patient'], 'Claim and ClaimResponse are filtered out');
+    for (const resource of resources) assert.deepEqual(resource.interaction, [{ code: 'read' }, { code: 'search-type' }]);
+    assert.equal((rest.security as { cors: boolean }).cors, true);
+  });
+
+  it('is not served when the metadataServed seam says so (fault fhir-metadata-uri-not-served)', async () => {
+    const without = await startSandbox({ port: 0, logLevel: 'silent' }, { fhir: { metadataServed: (version) => version !== 'v2' } });
+    try {
+      assert.equal((await fetch(`${without.url}/v2/fhir/metadata`)).status, 404);
+      assert.equal((await fetch(`${without.url}/v1/fhir/metadata`)).status, 200);
+    } finally {
+      await without.close();
+    }
+  });
+});
+
 describe('authentication and permissions', () => {
   it('401 without a token, with realm only', async () => {
     const response = await expectError('/v1/fhir/Patient', undefined, 401, 'Authentication credentials were not provided.');

@@ -36,6 +36,22 @@ test.describe('OpenID configuration', () => {
   );
 
   test(
+    'fhir_metadata_uri answers a FHIR R4 CapabilityStatement without a token',
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-06'), severity('critical')] },
+    async ({ request, target }) => {
+      const uri = ((await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>).fhir_metadata_uri;
+      expect(typeof uri, 'fhir_metadata_uri is a URL').toBe('string');
+      // Fetched, not only compared as text: the advertised document must exist where it is advertised.
+      const metadata = await getJson(request, uri as string);
+      expect(metadata.status, `GET ${String(uri)}: ${metadata.bodyText.slice(0, 200)}`).toBe(200);
+      expect(metadata.contentType).toMatch(/^application\/(fhir\+)?json\b/);
+      expect(metadata.json).toMatchObject({ resourceType: 'CapabilityStatement' });
+      // The v2 metadata: FHIR R4 (BFD declares 4.0.1; BB2's own fixture shows 4.0.0).
+      expect((metadata.json as { fhirVersion?: unknown }).fhirVersion).toMatch(/^4\.0\.\d+$/);
+    },
+  );
+
+  test(
     'advertises the authorization-code and refresh grants, code and token response types, en-US, and its documentation',
     { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-03'), severity('normal')] },
     async ({ request, target }) => {

@@ -5,7 +5,7 @@
  */
 import type { AccessGrant, AccessResult } from '../oauth/types.js';
 import type { SandboxSettings } from '../settings.js';
-import { filterCapabilityStatement, type JsonObject } from './capability.js';
+import { filterCapabilityStatement, type JsonObject, type MetadataVersion } from './capability.js';
 import { instantInterval, dayInterval, parseFhirDate, satisfies, splitPrefix, type DateCondition } from './dates.js';
 import { negotiateMediaType, type NegotiationResult } from './negotiation.js';
 import {
@@ -98,7 +98,9 @@ export interface FhirBehaviour {
   bundleTotal(matching: number, pageLength: number): number;
   /** The resource as served; identity here. */
   serveResource<T extends FhirResource>(resource: T): T;
-  /** BB2's edits to BFD's CapabilityStatement (§4.2). */
+  /** Whether /{version}/fhir/metadata is served (BB2-DISCOVERY-OIDC-06: discovery names the v2 one). */
+  metadataServed(version: MetadataVersion): boolean;
+  /** BB2's edits to BFD's CapabilityStatement (BB2-DISCOVERY-METADATA-03..06). */
   capabilityStatement(bfdStatement: JsonObject, baseUrl: string): JsonObject;
   /** DRF's error body. */
   errorBody(status: number, detail: string): { detail: string };
@@ -314,6 +316,7 @@ export const defaultFhirBehaviour: FhirBehaviour = {
   pageLinks,
   bundleTotal,
   serveResource,
+  metadataServed: () => true,
   capabilityStatement,
   errorBody,
 };

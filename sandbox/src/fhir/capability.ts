@@ -1,15 +1,23 @@
 /**
- * The v1 CapabilityStatement. BB2 does not write its own: `fhir_conformance`
- * (apps/fhir/bluebutton/views/home.py) fetches BFD's and edits it (bb2-sandbox-facts.md §4.2). The
- * sandbox does the same edits on BFD's golden v1 statement, vendored in templates/ (see SOURCES.md).
+ * The CapabilityStatements of /v1/fhir/metadata and /v2/fhir/metadata. BB2 does not write its own:
+ * `_fhir_conformance` (apps/fhir/bluebutton/views/home.py) fetches BFD's and edits it
+ * (BB2-DISCOVERY-METADATA-03..06 in requirements/bb2.json). The sandbox does the same edits on BFD's
+ * golden v1 (STU3) and v2 (R4) statements, vendored in templates/ (see SOURCES.md).
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RESOURCE_TYPES } from './types.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-const TEMPLATE_URL = new URL('./templates/bfd-metadata-v1.json', import.meta.url);
+/** The API versions whose metadata the sandbox serves (v2 only its metadata, which discovery's fhir_metadata_uri names). */
+export type MetadataVersion = 'v1' | 'v2';
+
+const TEMPLATE_URLS: Readonly<Record<MetadataVersion, URL>> = {
+  v1: new URL('./templates/bfd-metadata-v1.json', import.meta.url),
+  v2: new URL('./templates/bfd-metadata-v2.json', import.meta.url),
+};
 const PLACEHOLDER = 'IGNORED_FIELD';
 
 /**
@@ -29,11 +37,12 @@ function objectAt(root: JsonObject, key: string): JsonObject {
 }
 
 /**
- * Loads the vendored BFD statement and fills the three placeholders BFD's test leaves open. Fails
- * loudly when they are not where expected, so a refreshed copy cannot change the document unnoticed.
+ * Loads the vendored BFD statement of `version` and fills the placeholders BFD's test leaves open
+ * (date, software.version, implementation.url; v2 also HAPI's id). Fails loudly when they are not where
+ * expected, so a refreshed copy cannot change the document unnoticed.
  */
-export function loadBfdCapabilityStatement(baseUrl: string, startedAt: Date): JsonObject {
-  const template = JSON.parse(readFileSync(TEMPLATE_URL, 'utf8')) as JsonObject;
+export function loadBfdCapabilityStatement(baseUrl: string, startedAt: Date, version: MetadataVersion = 'v1'): JsonObject {
+  const template = JSON.parse(readFileSync(TEMPLATE_URLS[version], 'utf8')) as JsonObject;
   const software = objectAt(template, 'software');
   const implementation = objectAt(template, 'implementation');
   const url = implementation.url;
@@ -42,10 +51,12 @@ export function loadBfdCapabilityStatement(baseUrl: string, startedAt: Date): Js
   }
   // HAPI stamps the statement with the server's start time, second precision.
   template.date = startedAt.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  // BFD's v2 statement has a server-generated id, which its golden file leaves open too.
+  if (template.id === PLACEHOLDER) template.id = randomUUID();
   software.version = BFD_SOFTWARE_VERSION;
   // BFD reports its own internal host here; the sandbox has no BFD behind it, so it names where its
-  // own v1 FHIR API is served.
-  implementation.url = `${baseUrl}/v1/fhir`;
+  // own FHIR API of that version is served.
+  implementation.url = `${baseUrl}/${version}/fhir`;
   return template;
 }
 

@@ -1,10 +1,11 @@
 /**
  * The sandbox's FHIR v1 (STU3) API under /v1/fhir/: metadata, and read + search for Patient, Coverage
- * and ExplanationOfBenefit, behaving as BB2 in front of BFD does (bb2-sandbox-facts.md §4). Each BB2
- * rule is a function of ctx.behaviour.fhir (behaviour.ts); this file only orders them as BB2's
- * Django/DRF stack does: content negotiation, authentication, permissions, throttling, query
- * validation, then what BFD checks and returns. v2 (R4) FHIR is not served: those paths fall through
- * to the common 404.
+ * and ExplanationOfBenefit, behaving as BB2 in front of BFD does (the BB2-FHIR-* requirements of
+ * requirements/bb2.json). Each BB2 rule is a function of ctx.behaviour.fhir (behaviour.ts); this file
+ * only orders them as BB2's Django/DRF stack does: content negotiation, authentication, permissions,
+ * throttling, query validation, then what BFD checks and returns. Of v2 (R4) only the metadata is
+ * served (the OpenID configuration's fhir_metadata_uri names it); other v2 paths fall through to the
+ * common 404.
  */
 import type Koa from 'koa';
 import type { SandboxContext } from '../context.js';
@@ -19,7 +20,7 @@ import {
 } from '../data/index.js';
 import type { AccessGrant, AccessResolver } from '../oauth/types.js';
 import { FORWARDED_FORMAT, NOT_FOUND, type FhirBehaviour } from './behaviour.js';
-import { loadBfdCapabilityStatement, pythonJsonDumps } from './capability.js';
+import { loadBfdCapabilityStatement, pythonJsonDumps, type MetadataVersion } from './capability.js';
 import type { DateCondition } from './dates.js';
 import { JSON_MEDIA_TYPE } from './negotiation.js';
 import { searchsetBundle } from './search.js';
@@ -35,12 +36,12 @@ import {
 } from './types.js';
 
 type Route =
-  | { readonly kind: 'metadata' }
+  | { readonly kind: 'metadata'; readonly version: MetadataVersion }
   | { readonly kind: 'read'; readonly resourceType: ResourceType; readonly id: string }
   | { readonly kind: 'search'; readonly resourceType: ResourceType };
 
 const TYPES = RESOURCE_TYPES.join('|');
-const METADATA_PATH = /^\/v1\/fhir\/metadata\/?$/;
+const METADATA_PATH = /^\/(v1|v2)\/fhir\/metadata\/?$/;
 // BB2's URL patterns are not anchored at the end (`Patient/(?P<resource_id>[^/]+)`, `Patient[/]?`), so
 // anything after the id, or after the type name, still reaches the same view.
 const READ_PATH = new RegExp(`^/v1/fhir/(${TYPES})/([^/]+)`);
@@ -55,7 +56,8 @@ function decodeSegment(segment: string): string {
 }
 
 function matchRoute(path: string): Route | undefined {
-  if (METADATA_PATH.test(path)) return { kind: 'metadata' };
+  const metadata = METADATA_PATH.exec(path);
+  if (metadata) return { kind: 'metadata', version: metadata[1] as MetadataVersion };
   const read = READ_PATH.exec(path);
   if (read) return { kind: 'read', resourceType: read[1] as ResourceType, id: decodeSegment(read[2] as string) };
   const search = SEARCH_PATH.exec(path);
@@ -76,10 +78,14 @@ function send(koa: Koa.Context, status: number, body: string, mediaType: string,
 
 export function createFhirRoutes(ctx: SandboxContext, access: AccessResolver): Koa.Middleware {
   const behaviour = (): FhirBehaviour => ctx.behaviour.fhir;
-  const bfdStatement = loadBfdCapabilityStatement(ctx.baseUrl, new Date());
+  const startedAt = new Date();
+  const bfdStatements: Readonly<Record<MetadataVersion, ReturnType<typeof loadBfdCapabilityStatement>>> = {
+    v1: loadBfdCapabilityStatement(ctx.baseUrl, startedAt, 'v1'),
+    v2: loadBfdCapabilityStatement(ctx.baseUrl, startedAt, 'v2'),
+  };
   const throttle = new TokenRateThrottle(behaviour().rateLimit(ctx.settings));
 
-  function serveMetadata(koa: Koa.Context): void {
+  function serveMetadata(koa: Koa.Context, version: MetadataVersion): void {
     const b = behaviour();
     const headers = b.rateLimitHeaders(undefined);
     if (koa.method !== 'GET' && koa.method !== 'HEAD') {
@@ -87,7 +93,7 @@ export function createFhirRoutes(ctx: SandboxContext, access: AccessResolver): K
       return;
     }
     // No token needed; Django's JsonResponse writes Python's json.dumps layout as application/json.
-    send(koa, 200, pythonJsonDumps(b.capabilityStatement(bfdStatement, ctx.baseUrl)), JSON_MEDIA_TYPE, headers);
+    send(koa, 200, pythonJsonDumps(b.capabilityStatement(bfdStatements[version], ctx.baseUrl)), JSON_MEDIA_TYPE, headers);
   }
 
   async function serveData(koa: Koa.Context, route: Exclude<Route, { kind: 'metadata' }>): Promise<void> {
@@ -184,8 +190,10 @@ export function createFhirRoutes(ctx: SandboxContext, access: AccessResolver): K
   return async (koa, next) => {
     const route = matchRoute(koa.path);
     if (route === undefined) return next();
-    if (route.kind === 'metadata') serveMetadata(koa);
-    else await serveData(koa, route);
+    if (route.kind !== 'metadata') return serveData(koa, route);
+    // Metadata of a version the server does not serve falls through to the common 404.
+    if (!behaviour().metadataServed(route.version)) return next();
+    serveMetadata(koa, route.version);
   };
 }
 

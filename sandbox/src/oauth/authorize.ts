@@ -60,24 +60,24 @@ function nextForPost(koa: Koa.Context, body: Params): string {
 }
 
 /**
- * BB2's `AuthorizationView.dispatch` checks (§1.4 steps 1–5), shared by /authorize/ and the consent
- * screen. Returns the application or the reply that ends the request.
+ * The first of BB2's `AuthorizationView.dispatch` checks (`validate_app_is_active`): the application
+ * the request names, or BB2's HTML error page for a missing, malformed or unknown one
+ * (BB2-OAUTH-CLIENT-01..03).
  */
-function checkBeforeLogin(deps: OAuthDeps, koa: Koa.Context, params: MergedParams): { client: RegisteredClient } | { reply: Reply } {
-  const oauth = deps.ctx.behaviour.oauth;
+function lookUpClient(deps: OAuthDeps, koa: Koa.Context, params: MergedParams): { client: RegisteredClient } | { reply: Reply } {
   const lookup = lookUpApplication(deps, {
     basicClientId: basicCredentials(koa.get('authorization'))?.clientId,
     clientIdParam: params.get('client_id'),
   });
-  if (!lookup.ok || !lookup.client) {
-    const shown = lookup.ok ? NO_APPLICATION : lookup.failure;
-    return { reply: htmlReply(shown.status, applicationErrorPage(shown.error, shown.description)) };
-  }
-  const reply =
-    oauth.rejectUnavailableScopesBeforeLogin(params) ??
-    oauth.rejectIllegalQueryParameters(params) ??
-    oauth.requirePkceAndState(params);
-  return reply ? { reply } : { client: lookup.client };
+  if (lookup.ok && lookup.client) return { client: lookup.client };
+  const shown = lookup.ok ? NO_APPLICATION : lookup.failure;
+  return { reply: htmlReply(shown.status, applicationErrorPage(shown.error, shown.description)) };
+}
+
+/** The rest of BB2's checks before any login (AuditEvent scopes, client_secret, PKCE and state), shared by /authorize/ and the consent screen. */
+function checkParams(deps: OAuthDeps, params: MergedParams): Reply | undefined {
+  const oauth = deps.ctx.behaviour.oauth;
+  return oauth.rejectUnavailableScopesBeforeLogin(params) ?? oauth.rejectIllegalQueryParameters(params) ?? oauth.requirePkceAndState(params);
 }
 
 /** `GET|POST /v{n}/o/authorize/`: BB2's checks, then the redirect to the Medicare login (§1.5 step 1). */
@@ -89,8 +89,11 @@ export async function startAuthorization(deps: OAuthDeps, koa: Koa.Context): Pro
     const reply = deps.ctx.behaviour.oauth.requirePostState(body);
     if (reply) return sendReply(koa, reply);
   }
-  const checked = checkBeforeLogin(deps, koa, new MergedParams([query, body]));
-  if ('reply' in checked) return sendReply(koa, checked.reply);
+  const params = new MergedParams([query, body]);
+  const application = lookUpClient(deps, koa, params);
+  if ('reply' in application && deps.ctx.behaviour.oauth.checkApplicationBeforeLogin) return sendReply(koa, application.reply);
+  const reply = checkParams(deps, params);
+  if (reply) return sendReply(koa, reply);
   redirectToLogin(koa, koa.method === 'POST' ? nextForPost(koa, body) : koa.originalUrl);
 }
 
@@ -99,8 +102,11 @@ export async function consentScreen(deps: OAuthDeps, koa: Koa.Context, version: 
   if (!UUID_PATTERN.test(uuid)) return sendReply(koa, jsonReply(404, { status_code: 404, message: 'Not found.' }));
   const query = Params.fromQuery(koa.querystring);
   const body = koa.method === 'POST' ? (await readForm(koa)).params : EMPTY;
-  const checked = checkBeforeLogin(deps, koa, new MergedParams([query, body]));
+  const params = new MergedParams([query, body]);
+  const checked = lookUpClient(deps, koa, params);
   if ('reply' in checked) return sendReply(koa, checked.reply);
+  const reply = checkParams(deps, params);
+  if (reply) return sendReply(koa, reply);
 
   // An unknown, expired or other-application uuid leaves the request anonymous: BB2 then asks for a login.
   const approval = deps.records.approvals.get(canonicalUuid(uuid));

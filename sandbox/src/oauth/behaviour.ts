@@ -30,6 +30,11 @@ export interface TokenResponseFields {
 export interface OAuthBehaviour {
   /** §1.3: outside local environments BB2 accepts only 40-alphanumeric client ids. */
   clientIdFormatIsValid(clientId: string): boolean;
+  /**
+   * BB2-OAUTH-CLIENT-01..03: /authorize answers a missing, malformed or unknown application with BB2's
+   * error page before any login (otherwise only the consent step, after the login, would notice).
+   */
+  readonly checkApplicationBeforeLogin: boolean;
   /** §1.4 step 2: AuditEvent scopes are v3-only, so v1/v2 answer "Invalid scopes." before any login. */
   rejectUnavailableScopesBeforeLogin(params: ParamLookup): Reply | undefined;
   /** §1.4 step 4: a client secret must never travel through the browser. */
@@ -98,6 +103,8 @@ const THIRTEEN_MONTHS = 13;
 
 export const defaultOAuthBehaviour: OAuthBehaviour = {
   clientIdFormatIsValid: (clientId) => CLIENT_ID_PATTERN.test(clientId),
+
+  checkApplicationBeforeLogin: true,
 
   rejectUnavailableScopesBeforeLogin(params) {
     return splitScopes(params.get('scope')).some(isAuditEventScope)
