@@ -18,9 +18,19 @@ const AREA_TITLES: Readonly<Record<RequirementArea, string>> = {
   validation: 'Resource validity (rules applied to every resource)',
 };
 
-/** Text that must not turn into markup: HTML, emphasis, links, code. */
+/**
+ * Text that must not turn into markup: HTML, emphasis, links, code. An underscore inside a word
+ * (access_token) is no emphasis in GitHub's Markdown and stays as it is, for readable source text.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>|]/g, (character) => (character === '<' ? '&lt;' : character === '>' ? '&gt;' : `\\${character}`));
+  return text
+    .replace(/[\\`*[\]<>|]/g, (character) => (character === '<' ? '&lt;' : character === '>' ? '&gt;' : `\\${character}`))
+    .replace(/_/g, (underscore, offset: number, whole: string) => (/[A-Za-z0-9]/.test(whole[offset - 1] ?? '') && /[A-Za-z0-9]/.test(whole[offset + 1] ?? '') ? underscore : '\\_'));
+}
+
+/** A code span, for paths and ids: nothing inside is markup. */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
 }
 
 const GITHUB_BLOB = /^https:\/\/github\.com\/[^/]+\/([^/]+)\/blob\/[0-9a-f]{40}\/(.+)$/;
@@ -29,10 +39,10 @@ const RFC_SECTION = /^https:\/\/www\.rfc-editor\.org\/rfc\/rfc(\d+)(?:\.html)?(?
 /** A source as a link whose text says what it is without following it. */
 function sourceLink(source: Requirement['sources'][number]): string {
   const detail = source.detail === undefined ? '' : `: ${escapeMarkdown(source.detail)}`;
-  if (source.path !== undefined) return `[${escapeMarkdown(source.path)}](../${source.path})${detail}`;
+  if (source.path !== undefined) return `[${code(source.path)}](../${source.path})${detail}`;
   const url = source.url as string;
   const github = GITHUB_BLOB.exec(url);
-  if (github) return `[${escapeMarkdown(`${github[1]} ${github[2]}`)}](${url})${detail}`;
+  if (github) return `${github[1]} [${code(github[2] as string)}](${url})${detail}`;
   const rfc = RFC_SECTION.exec(url);
   if (rfc) return `[RFC ${rfc[1]}${rfc[2] === undefined ? '' : ` section ${rfc[2]}`}](${url})${detail}`;
   return `[${escapeMarkdown(url.replace(/^https?:\/\//, ''))}](${url})${detail}`;
@@ -41,7 +51,7 @@ function sourceLink(source: Requirement['sources'][number]): string {
 /** "oauth/pkce.spec.ts › PKCE › refuses …" as a link to the spec file and the rest of the title. */
 function checkLink(title: string, file: string): string {
   const rest = title.startsWith(`${file} › `) ? title.slice(file.length + 3) : title;
-  return `[tests/${escapeMarkdown(file)}](../tests/${file}) › ${escapeMarkdown(rest)}`;
+  return `[${code(`tests/${file}`)}](../tests/${file}) › ${escapeMarkdown(rest)}`;
 }
 
 function statusWords(entry: RequirementCoverage): string {
