@@ -218,7 +218,7 @@ describe('redaction of every report artefact', { timeout: 300_000 }, () => {
 
   it('no captured secret is in any artefact or in the console output', () => {
     // The users' passwords never cross this proxy in a form field the capture reads (the login form posts
-    // them), so they are added from the known rule (PW#####!, §3).
+    // them), so they are added from the known rule (PW#####!).
     const secrets = new Map(capture.values);
     for (let number = 100; number <= 109; number += 1) secrets.set(`PW00${number}!`, 'password');
     secrets.set(CLIENT_SECRET, 'client secret');

@@ -1,6 +1,6 @@
 /**
  * The embedded sandbox's v1 FHIR API over HTTP, with tokens obtained through the real authorization
- * chain (login + consent, fhir-beneficiary-flow.ts). Expectations come from bb2-sandbox-facts.md §4 and
+ * chain (login + consent, fhir-beneficiary-flow.ts). Expectations come from the BB2-FHIR-* requirements (requirements/bb2.json) and
  * from the data module (what each beneficiary has), never from the API's own answers.
  */
 import assert from 'node:assert/strict';
@@ -78,7 +78,7 @@ function linkOf(result: BundleJson, relation: string): URL | undefined {
 before(async () => {
   sandbox = await startSandbox({ port: 0, logLevel: 'silent' });
   const client = localClient(sandbox);
-  // One token per beneficiary: a new consent revokes the pair's earlier tokens (§1.5).
+  // One token per beneficiary: a new consent revokes the pair's earlier tokens (BB2-OAUTH-CONSENT-02).
   full = await obtainToken(sandbox.url, client, { username: 'BBUser29999' });
   noDemographics = await obtainToken(sandbox.url, client, { username: 'BBUser00005', shareDemographics: false });
   eobOnly = await obtainToken(sandbox.url, client, { username: 'BBUser00006', scope: 'patient/ExplanationOfBenefit.rs' });

@@ -1,5 +1,5 @@
 /**
- * The built-in test client (/testclient/, bb2-sandbox-facts.md §5) end to end with fetch, as a browser
+ * The built-in test client (/testclient/, BB2-TESTCLIENT-*) end to end with fetch, as a browser
  * would use it: authorization link, Medicare login and consent, callback, token page, result pages.
  */
 import assert from 'node:assert/strict';

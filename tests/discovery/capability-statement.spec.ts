@@ -1,7 +1,7 @@
 /**
- * The v1 CapabilityStatement, `GET /v1/fhir/metadata` (bb2-sandbox-facts.md §4.2): served without a
+ * The v1 CapabilityStatement, `GET /v1/fhir/metadata` (BB2-DISCOVERY-METADATA-01..06): served without a
  * token, valid STU3, trimmed by BB2 to Patient, Coverage and ExplanationOfBenefit with read and
- * search-type, JSON formats, and a security block whose SMART oauth-uris agree with discovery (§1.2).
+ * search-type, JSON formats, and a security block whose SMART oauth-uris agree with discovery (BB2-DISCOVERY-OIDC-02).
  */
 import { expect, getJson, requirement, severity, test, type HttpResult } from '../../fixtures/index.js';
 
@@ -27,7 +27,7 @@ test.describe('CapabilityStatement (/v1/fhir/metadata)', () => {
   let metadata: HttpResult;
 
   test.beforeEach(async ({ request, target }) => {
-    // No Authorization header: metadata is public (§4.1 "metadata (no auth)").
+    // No Authorization header: metadata is public (BB2-DISCOVERY-METADATA-01).
     metadata = await getJson(request, target.endpoints.metadata);
   });
 
@@ -103,7 +103,7 @@ test.describe('CapabilityStatement (/v1/fhir/metadata)', () => {
       const uri = (name: string) => oauthUris?.extension?.find((extension) => extension.url === name)?.valueUri;
 
       const openid = (await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>;
-      // Compared without a trailing slash: BB2 serves `/o/token` and `/o/token/` alike (§1.1, since 2025-09).
+      // Compared without a trailing slash: BB2 serves `/o/token` and `/o/token/` alike (BB2-DISCOVERY-OIDC-02, since 2025-09).
       const bare = (value: unknown) => (typeof value === 'string' ? value.replace(/\/$/, '') : value);
       expect(bare(uri('token')), 'oauth-uris token').toBe(bare(openid.token_endpoint));
       expect(bare(uri('authorize')), 'oauth-uris authorize').toBe(bare(openid.authorization_endpoint));

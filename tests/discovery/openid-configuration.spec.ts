@@ -1,5 +1,5 @@
 /**
- * OpenID Connect discovery (bb2-sandbox-facts.md §1.2): BB2 serves one document, built for v2, at
+ * OpenID Connect discovery (BB2-DISCOVERY-OIDC-01..06): BB2 serves one document, built for v2, at
  * every v1 and v2 discovery path. Its endpoints are absolute URLs under the target (the issuer).
  */
 import { openidConfigurationVariants } from '../../lib/oauth/endpoints.js';
@@ -28,7 +28,7 @@ test.describe('OpenID configuration', () => {
       expect(body.issuer).toBe(base);
       expect(body.authorization_endpoint).toBe(`${base}/v2/o/authorize`);
       expect(body.revocation_endpoint).toBe(`${base}/v2/o/revoke_token`);
-      // `/v2/o/token` since 2025-09, `/v2/o/token/` before; both are served (§1.2).
+      // `/v2/o/token` since 2025-09, `/v2/o/token/` before; both are served (BB2-DISCOVERY-OIDC-02).
       expect(String(body.token_endpoint).replace(/\/$/, '')).toBe(`${base}/v2/o/token`);
       expect(body.userinfo_endpoint).toBe(`${base}/v2/connect/userinfo`);
       expect(body.fhir_metadata_uri).toBe(`${base}/v2/fhir/metadata`);

@@ -1,5 +1,5 @@
 /**
- * SMART App Launch configuration (bb2-sandbox-facts.md §1.2, `build_smart_config_endpoint`): the same
+ * SMART App Launch configuration (BB2-DISCOVERY-SMART-01..06, BB2's `build_smart_config_endpoint`): the same
  * authorization, token and revocation endpoints as the OpenID configuration, PKCE S256 only, and
  * BB2's SMART capabilities. Unlike the OpenID document it has no issuer, userinfo or metadata URI.
  */

@@ -1,5 +1,5 @@
 /**
- * The FHIR API takes a token only as `Authorization: Bearer …` (bb2-sandbox-facts.md §4.5, §4.6;
+ * The FHIR API takes a token only as `Authorization: Bearer …` (BB2-FHIR-AUTH-01..06;
  * RFC 6750): no token, a token it never issued and an expired token are 401 with a Bearer challenge
  * and DRF's detail; an `access_token` query parameter is refused with 400 even beside a valid header.
  */

@@ -1,5 +1,5 @@
 /**
- * A token reaches its own beneficiary's data only (bb2-sandbox-facts.md §4.3, §4.6, §4.7): another
+ * A token reaches its own beneficiary's data only (BB2-FHIR-ACCESS-01..03): another
  * beneficiary's Patient, Coverage and ExplanationOfBenefit are "Not found." (404); a search naming
  * another beneficiary returns the token's own data (BB2 overrides the subject) or 403. The other
  * beneficiary is the worker's claims user, whose ids come from their own token.
@@ -16,7 +16,7 @@ function notOwn(resources: readonly FhirResource[], element: string, patient: st
   return resources.filter((resource) => referenceOf(resource, element) !== `Patient/${patient}`).map(describe);
 }
 
-/** BB2 lets a search naming someone else either answer for the token's own patient or refuse with 403 (§4.3, §4.6). */
+/** BB2 lets a search naming someone else either answer for the token's own patient or refuse with 403 (BB2-FHIR-ACCESS-03). */
 function expectOwnDataOrForbidden(response: HttpResult, element: string, patient: string, ownTotal: number | undefined): void {
   if (response.status === 403) {
     expect(response.json).toEqual(NO_PERMISSION);

@@ -1,5 +1,5 @@
 /**
- * Media types of the FHIR API (bb2-sandbox-facts.md §4.5, §4.6): without an Accept header a FHIR
+ * Media types of the FHIR API (BB2-FHIR-HEADER-01..03, BB2-FHIR-ERROR-01): without an Accept header a FHIR
  * response is JSON — application/json or application/fhir+json, as BB2's DRF renderer order decides;
  * `Accept: application/fhir+json` gives exactly that type and `Accept: application/json` plain JSON.
  * Error bodies are DRF's JSON `{"detail": "…"}`, not OperationOutcome.

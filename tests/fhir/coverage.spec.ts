@@ -1,5 +1,5 @@
 /**
- * Coverage search and read (bb2-sandbox-facts.md §3, §4.3, §4.4): the token's beneficiary has exactly
+ * Coverage search and read (BB2-FHIR-DATA-04, BB2-FHIR-ID-02, BB2-FHIR-PAGING-03): the token's beneficiary has exactly
  * one Coverage per part, part-a to part-d, with ids `part-x-{patient}` and beneficiary
  * `Patient/{patient}`; each reads back by its id.
  */

@@ -1,5 +1,5 @@
 /**
- * The `type` search parameter of ExplanationOfBenefit (bb2-sandbox-facts.md §4.3, §3, §4.7): each of
+ * The `type` search parameter of ExplanationOfBenefit (BB2-FHIR-SEARCH-03..04, BB2-FHIR-ID-03, BB2-FHIR-DATA-03): each of
  * BFD's eight claim types selects exactly the beneficiary's claims of that type (id prefix and eob-type
  * coding agree), with or without the eob-type system; an unknown type is BB2's 400. Each type's
  * claims read back by id. The reference is the beneficiary's whole unfiltered list (`claimsEobs`).
@@ -40,7 +40,7 @@ test.describe('ExplanationOfBenefit type', () => {
         expect.soft(notOfType(walk.resources, type), `entries that are not ${type}`).toEqual([]);
         expect.soft(idsOf(walk.resources), `the ${type} claims of the unfiltered search`).toEqual(idsOf(expected));
         expect.soft(walk.total, 'Bundle.total').toBe(expected.length);
-        expect.soft(walk.pagingProblems, 'paging links keep type= (§4.4)').toEqual([]);
+        expect.soft(walk.pagingProblems, 'paging links keep type= (BB2-FHIR-PAGING-03)').toEqual([]);
         expect.soft(formatViolations(walk.violations)).toBe('no violations');
       },
     );

@@ -1,5 +1,5 @@
 /**
- * The paging parameters' bounds (bb2-sandbox-facts.md §4.3, §4.4, §4.6): `_count` is an integer from
+ * The paging parameters' bounds (BB2-FHIR-PAGING-01..04): `_count` is an integer from
  * 1 to 50 as far as a client can use it (0 is BFD's "Invalid pageSize", above 50 and non-integers are
  * BB2's own 400s); `count` is BB2's alias of `_count`; a startIndex past the end is BFD's 400.
  * Errors are DRF's `{"detail": "…"}`.

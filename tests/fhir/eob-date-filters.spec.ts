@@ -1,5 +1,5 @@
 /**
- * Date filters of ExplanationOfBenefit search (bb2-sandbox-facts.md §4.3; FHIR STU3 search, date
+ * Date filters of ExplanationOfBenefit search (BB2-FHIR-SEARCH-05..06; FHIR STU3 search, date
  * prefixes): `_lastUpdated` (meta.lastUpdated) and `service-date` (the claim's through date) with each
  * prefix BB2 admits — lt, le, gt, ge. Every claim returned satisfies the filter, and the two halves
  * lt|ge and le|gt of one day together hold every claim. A value without one of those prefixes is
@@ -57,7 +57,7 @@ test.describe('ExplanationOfBenefit date filters', () => {
           const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', { [filter.parameter]: `${prefix}${day}`, _count: 50 }, { validate: false });
           expect(walk.stopped).toBeUndefined();
           expect.soft(notSatisfying(walk.resources, filter, prefix, day), `claims not ${MEANING[prefix]} ${day}`).toEqual([]);
-          expect.soft(walk.pagingProblems, `paging links keep ${filter.parameter}= (§4.4)`).toEqual([]);
+          expect.soft(walk.pagingProblems, `paging links keep ${filter.parameter}= (BB2-FHIR-PAGING-03)`).toEqual([]);
         },
       );
     }

@@ -1,5 +1,5 @@
 /**
- * ExplanationOfBenefit search paged from the first page to the last (bb2-sandbox-facts.md §4.3, §4.4):
+ * ExplanationOfBenefit search paged from the first page to the last (BB2-FHIR-PAGING-01, BB2-FHIR-PAGING-03):
  * BB2 always pages (default _count 10, at most 50); every page links first/last (next/previous where
  * they exist) with the right startIndex and _count; Bundle.total counts every match and equals the
  * entries seen; no claim comes twice; every EOB received is valid STU3 and follows BB2's rules.
@@ -26,7 +26,7 @@ test.describe('ExplanationOfBenefit paging', () => {
         const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', params, { validate: false });
         expect(walk.stopped, 'the walk ends on a page without a next link').toBeUndefined();
         expect(walk.total, `${claimsBeneficiary.username} has claims`).toBeGreaterThan(0);
-        expect.soft(walk.pagingProblems, 'links, page sizes and totals of every page (§4.4)').toEqual([]);
+        expect.soft(walk.pagingProblems, 'links, page sizes and totals of every page (BB2-FHIR-PAGING-03)').toEqual([]);
         expect.soft(walk.duplicates, 'claims served twice').toEqual([]);
         expect.soft(walk.resources.length, 'entries seen over all pages = Bundle.total').toBe(walk.total);
         expect.soft(walk.pages.length, `pages of ${size}`).toBe(Math.max(1, Math.ceil((walk.total ?? 0) / size)));

@@ -1,5 +1,5 @@
 /**
- * Patient read and search (bb2-sandbox-facts.md §4.1, §4.3, §3): a beneficiary's token reads exactly
+ * Patient read and search (BB2-FHIR-PATH-01, BB2-FHIR-SEARCH-01..02, BB2-FHIR-ACCESS-04, BB2-FHIR-ID-01, BB2-FHIR-IDENTIFIER-*): a beneficiary's token reads exactly
  * their own Patient, valid STU3 and shaped by BB2 (synthetic bene id, BB2's identifier systems, an
  * address trimmed to state and postal code); a search is a Bundle of that one Patient; `_id` of anyone
  * else is 404 before BB2 asks BFD.

@@ -1,5 +1,5 @@
 /**
- * Rate limiting of the FHIR API (bb2-sandbox-facts.md §4.5): every FHIR response carries
+ * Rate limiting of the FHIR API (BB2-FHIR-RATE-01..02): every FHIR response carries
  * X-RateLimit-Limit, -Remaining and -Reset; once a token's budget is spent, 429 with Retry-After.
  * The budget is configurable only on the embedded sandbox, so the 429 check starts a second embedded
  * sandbox with a budget of 3 requests a minute and skips on an external target.

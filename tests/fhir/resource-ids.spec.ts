@@ -1,5 +1,5 @@
 /**
- * Ids and types the FHIR API does not serve (bb2-sandbox-facts.md §3, §4.1, §4.6): unknown ids are
+ * Ids and types the FHIR API does not serve (BB2-FHIR-ID-04..05, BB2-FHIR-PATH-02, BB2-FHIR-ACCESS-01): unknown ids are
  * "Not found." (404); ids BFD cannot parse are 400 with a detail; types other than Patient, Coverage
  * and ExplanationOfBenefit have no route (404).
  */

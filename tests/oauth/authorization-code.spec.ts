@@ -1,5 +1,5 @@
 /**
- * Authorization codes are single-use (RFC 6749 §4.1.2, §10.5; bb2-sandbox-facts.md §1.7: DOT deletes
+ * Authorization codes are single-use (RFC 6749 §4.1.2, §10.5; BB2-OAUTH-CODE-01: DOT deletes
  * the grant on exchange): a second exchange of the same code, or a code never issued, gets invalid_grant.
  */
 import { createPkcePair } from '../../lib/oauth/pkce.js';

@@ -1,5 +1,5 @@
 /**
- * Client authentication (RFC 6749 §2.3.1; bb2-sandbox-facts.md §1.4, §1.7): BB2 apps are confidential
+ * Client authentication (RFC 6749 §2.3.1; BB2-OAUTH-TOKENAUTH-01..04, BB2-OAUTH-CLIENT-05): BB2 apps are confidential
  * clients; /token takes HTTP Basic or form-field credentials and refuses a wrong or missing secret,
  * and /authorize refuses a client_secret in the URL.
  */

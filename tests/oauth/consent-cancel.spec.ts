@@ -1,5 +1,5 @@
 /**
- * The beneficiary cancels on the consent screen (bb2-sandbox-facts.md §1.5 step 6): BB2 redirects to
+ * The beneficiary cancels on the consent screen (BB2-OAUTH-CONSENT-01): BB2 redirects to
  * the app with `error=access_denied` and the state, and no code.
  */
 import { expect, requirement, severity, test } from '../../fixtures/index.js';

@@ -1,6 +1,6 @@
 /**
  * A new consent replaces the earlier one: BB2 deletes every earlier access and refresh token of the
- * same app/beneficiary pair when the beneficiary connects again (bb2-sandbox-facts.md §1.5).
+ * same app/beneficiary pair when the beneficiary connects again (BB2-OAUTH-CONSENT-02).
  */
 import { expect, getJson, requirement, severity, test } from '../../fixtures/index.js';
 

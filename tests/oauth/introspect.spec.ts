@@ -1,5 +1,5 @@
 /**
- * Token introspection, `/v1/o/introspect/` with client authentication (bb2-sandbox-facts.md §1.8;
+ * Token introspection, `/v1/o/introspect/` with client authentication (BB2-OAUTH-INTROSPECT-01..02;
  * RFC 7662): `active: true` with scope, exp, client_id and username for a live token, `active: false`
  * for anything else.
  */

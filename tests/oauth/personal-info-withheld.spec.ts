@@ -1,5 +1,5 @@
 /**
- * The beneficiary unticks "Personal Information" on the consent screen (bb2-sandbox-facts.md §1.6,
+ * The beneficiary unticks "Personal Information" on the consent screen (BB2-OAUTH-SCOPE-03..04,
  * WS selenium test_auth_grant_w_no_demo): the token loses the demographic scopes, Patient and userinfo
  * answer 403 with BB2's detail, while Coverage and ExplanationOfBenefit stay readable.
  */

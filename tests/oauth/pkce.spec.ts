@@ -1,5 +1,5 @@
 /**
- * PKCE (RFC 7636), required by BB2 since 2025-12 (bb2-sandbox-facts.md §1.4, §1.7): the authorize
+ * PKCE (RFC 7636), required by BB2 since 2025-12 (BB2-OAUTH-PKCE-01..04): the authorize
  * request must carry an S256 challenge, and the token request the matching verifier.
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';

@@ -1,5 +1,5 @@
 /**
- * redirect_uri must match (RFC 6749 §3.1.2, §4.1.3; bb2-sandbox-facts.md §1.4, §1.7): an unregistered
+ * redirect_uri must match (RFC 6749 §3.1.2, §4.1.3; BB2-OAUTH-REDIRECT-01..02): an unregistered
  * one gets an error on BB2's consent step and never a code; at /token it must equal the authorize one.
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';

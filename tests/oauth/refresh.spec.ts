@@ -1,5 +1,5 @@
 /**
- * Refresh tokens rotate (bb2-sandbox-facts.md §1.7: "A refresh token can only be used one time"): a
+ * Refresh tokens rotate (BB2-OAUTH-REFRESH-01..03: "A refresh token can only be used one time"): a
  * refresh gives a new access and refresh token; the old refresh token, and the access token issued
  * with it, are then refused.
  */

@@ -1,5 +1,5 @@
 /**
- * Revocation (bb2-sandbox-facts.md §1.8): BB2's own `/o/revoke/` (deletes the app/beneficiary grant)
+ * Revocation (BB2-OAUTH-REVOKE-01..04): BB2's own `/o/revoke/` (deletes the app/beneficiary grant)
  * and RFC 7009's `/o/revoke_token/`. A revoked token then gets 401 from the FHIR API.
  */
 import { expect, getJson, requirement, severity, test } from '../../fixtures/index.js';
@@ -27,7 +27,7 @@ test.describe('revoke', () => {
       const { tokens } = await issueTokens();
       expect((await oauthClient.revoke(tokens.accessToken)).status).toBe(200);
       const refresh = await oauthClient.refresh(tokens.refreshToken ?? 'missing-refresh-token');
-      // BB2 looks the grant up before anything else: its absence is the 403 of §1.7, not a generic error.
+      // BB2 looks the grant up before anything else: its absence is the 403 of BB2-OAUTH-REFRESH-04, not a generic error.
       expect(refresh.status, refresh.bodyText).toBe(403);
       expect(refresh.json).toMatchObject({
         error: 'invalid_grant',

@@ -1,6 +1,6 @@
 /**
  * `state` (RFC 6749 §4.1.1, §10.12), required by BB2 with at least 16 characters since 2025-12
- * (bb2-sandbox-facts.md §1.4), and returned unchanged on the redirect (§1.5).
+ * (BB2-OAUTH-STATE-01..03), and returned unchanged on the redirect (BB2-OAUTH-STATE-04).
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
 import { expect, requestAuthorize, requirement, severity, test } from '../../fixtures/index.js';

@@ -1,12 +1,12 @@
 /**
- * The token response to an authorization-code exchange (bb2-sandbox-facts.md §1.7; RFC 6749 §5.1):
+ * The token response to an authorization-code exchange (BB2-OAUTH-TOKEN-01..06; RFC 6749 §5.1):
  * its headers, its fields and their JSON types, and what BB2 adds (patient, access_grant_expiration).
  * Bodies are checked in their redacted form (lib/oauth/secret.ts), so a failure never prints a token.
  */
 import { embeddedOnlyReason, expect, requirement, severity, test } from '../../fixtures/index.js';
 
 const TAGS = ['@oauth'];
-/** `DATETIME_ISO_FORMAT = '%Y-%m-%dT%H:%M:%SZ'` (§1.7). */
+/** `DATETIME_ISO_FORMAT = '%Y-%m-%dT%H:%M:%SZ'` (BB2-OAUTH-TOKEN-05). */
 const GRANT_EXPIRATION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 test.describe('token response', () => {
@@ -85,7 +85,7 @@ test.describe('token response', () => {
         await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
       ).tokens();
       if (target.kind === 'external' && tokens.accessGrantExpiration === '') {
-        test.info().annotations.push({ type: 'note', description: 'access_grant_expiration is "": the app is a RESEARCH_STUDY app (§1.7)' });
+        test.info().annotations.push({ type: 'note', description: 'access_grant_expiration is "": the app is a RESEARCH_STUDY app (BB2-OAUTH-TOKEN-05)' });
         return;
       }
       expect(tokens.accessGrantExpiration).toMatch(GRANT_EXPIRATION);

@@ -1,5 +1,5 @@
 /**
- * OIDC userinfo, `GET /v1/connect/userinfo` (bb2-sandbox-facts.md §1.9): the seven keys of BB2's
+ * OIDC userinfo, `GET /v1/connect/userinfo` (BB2-OAUTH-USERINFO-01..02): the seven keys of BB2's
  * USERINFO_SCHEMA for a token with `profile`, and 401 without a token.
  */
 import { expect, getJson, requirement, severity, test } from '../../fixtures/index.js';

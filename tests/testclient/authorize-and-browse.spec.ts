@@ -1,5 +1,5 @@
 /**
- * The sandbox test client's first way in (bb2-sandbox-facts.md §5, §6.1 test_auth_grant_fhir_calls):
+ * The sandbox test client's first way in (BB2-TESTCLIENT-*; BB2's Selenium test_auth_grant_fhir_calls_v2):
  * /testclient/ → "Get a Sample Authorization Token" → "Authorize as a Beneficiary" → Medicare.gov
  * login → Connect → back on /testclient/ with a token → the Patient, Coverage and ExplanationOfBenefit
  * pages, whose JSON must be valid STU3 following BB2's rules, and the `last` link of each Bundle page.

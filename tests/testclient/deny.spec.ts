@@ -1,5 +1,5 @@
 /**
- * The test client's deny path (bb2-sandbox-facts.md §5, §6.1 test_auth_deny_fhir_calls): Cancel on
+ * The test client's deny path (BB2-TESTCLIENT-DENY-01; BB2's Selenium test_auth_deny_fhir_calls_v2): Cancel on
  * BB2's consent screen brings the beneficiary back to the test client's home, without a token, with
  * "Get a Sample Authorization Token" offered again.
  */

@@ -57,7 +57,7 @@ function badRequest(message: string): Reply {
   return jsonReply(400, { status_code: 400, message });
 }
 
-/** BB2's /authorize checks (§1.4 step 5) with some of them left out. */
+/** BB2's /authorize checks (BB2-OAUTH-PKCE-01..02, BB2-OAUTH-STATE-01..02) with some of them left out. */
 function pkceAndStateCheck(options: { checkChallenge: boolean; checkMethodValue: boolean; checkState: boolean; minStateLength: number }) {
   return (params: ParamLookup): Reply | undefined => {
     const method = params.get('code_challenge_method');
@@ -99,7 +99,7 @@ function escapeHtml(text: string): string {
 const defaultFhir = defaultFhirBehaviour;
 
 /**
- * BB2's DEFAULT_SAMPLE_FHIR_ID (`env_django_default_sample_fhir_id`, §0): the sandbox's sample
+ * BB2's DEFAULT_SAMPLE_FHIR_ID (`env_django_default_sample_fhir_id` of BB2's deployment, the bene of BB2's own test fixtures): the sandbox's sample
  * beneficiary, here BBUser28324. A server that "helpfully" falls back to it serves data to anyone.
  */
 const SAMPLE_PATIENT_ID = '-20140000008325';

@@ -1,5 +1,5 @@
 /**
- * Every rule the v1 FHIR API enforces, one named function each (bb2-sandbox-facts.md §4). The request
+ * Every rule the v1 FHIR API enforces, one named function each (the BB2-FHIR-* requirements of requirements/bb2.json). The request
  * pipeline in index.ts calls them through `ctx.behaviour.fhir`, so a fault mode can replace exactly one
  * rule; nothing here knows that faults exist.
  */
@@ -55,11 +55,11 @@ export interface PageWindow {
 export interface FhirBehaviour {
   /** DRF content negotiation over [JSONRenderer, FHIRRenderer]: application/json unless asked otherwise. */
   contentType(accept: string | undefined, formatOverride: string | null): NegotiationResult;
-  /** An access token in the query string is refused with 400, even next to a valid header (§4.3). */
+  /** An access token in the query string is refused with 400, even next to a valid header (BB2-FHIR-AUTH-06). */
   rejectTokenInQuery(query: URLSearchParams): FhirFailure | undefined;
-  /** No, unknown or expired token: 401 with DOT's WWW-Authenticate (§4.6). */
+  /** No, unknown or expired token: 401 with DOT's WWW-Authenticate (BB2-FHIR-AUTH-01..05). */
   requireToken(access: AccessResult): AccessGrant | FhirFailure;
-  /** The token must hold a scope granting GET on the path (§1.6); searches also need a search scope. */
+  /** The token must hold a scope granting GET on the path (BB2-OAUTH-SCOPE-04); searches also need a search scope. */
   requireScope(grant: AccessGrant, request: ScopedRequest): FhirFailure | undefined;
   /** The per-token budget: the configured one, else BB2's default 100000/s. */
   rateLimit(settings: SandboxSettings): RateLimit;
@@ -77,15 +77,15 @@ export interface FhirBehaviour {
   checkDateOperators(parameter: '_lastUpdated' | 'service-date', values: readonly string[]): FhirFailure | undefined;
   /** `type`: a comma list of claim types, optionally with the eob-type system. */
   checkTypeParam(value: string | undefined): FhirFailure | undefined;
-  /** A beneficiary sees only their own resources; everything else is "Not found." (§4.6). */
+  /** A beneficiary sees only their own resources; everything else is "Not found." (BB2-FHIR-ACCESS-01..02). */
   enforceOwnership(ownerPatientId: string | undefined, grant: AccessGrant): boolean;
-  /** The search subject always comes from the token: patient, beneficiary or _id (§4.3). */
+  /** The search subject always comes from the token: patient, beneficiary or _id (BB2-FHIR-ACCESS-03..04). */
   overrideSearchSubject(resourceType: ResourceType, grant: AccessGrant): ForwardedParam;
   /** BFD parses the date values; a malformed date is BFD's 400, passed on by BB2. */
   parseDateConditions(values: readonly string[]): DateCondition[] | FhirFailure;
   /** BFD refuses a negative startIndex. */
   checkStartIndex(startIndex: number | undefined): FhirFailure | undefined;
-  /** BFD's read-id patterns: malformed ids are 400, unknown kinds 404 (§3, §4.6). */
+  /** BFD's read-id patterns: malformed ids are 400, unknown kinds 404 (BB2-FHIR-ID-04..05). */
   checkResourceId(resourceType: ResourceType, id: string): FhirFailure | undefined;
   filterByLastUpdated<T extends FhirResource>(resources: readonly T[], conditions: readonly DateCondition[]): T[];
   filterByType<T extends FhirResource>(eobs: readonly T[], typeParam: string | undefined): T[];

@@ -1,10 +1,10 @@
 /**
- * The sandbox's built-in test client (/testclient/, bb2-sandbox-facts.md §5): a small OAuth client
+ * The sandbox's built-in test client (/testclient/, the BB2-TESTCLIENT-* requirements): a small OAuth client
  * app, as BB2 runs one, that walks through authorization with PKCE and shows what each endpoint
  * returns. Like BB2's, it talks to the API over HTTP (fetch to ctx.baseUrl), exchanges the code on the
  * server with its client secret, and keeps the verifier and token in a server-side session.
  * The FHIR pages call v1, the FHIR version this sandbox serves; v2 authorization is offered because
- * v1 and v2 tokens are interchangeable (§4.1).
+ * v1 and v2 tokens are interchangeable (both use fhir_id_v2 in BB2's apps/dot_ext/views/authorization.py).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type Koa from 'koa';
