@@ -9,7 +9,8 @@ import type { Check } from '../lib/requirements/checks.js';
 
 /** Tags as the JSON reporter writes them, without "@"; `any` runs the whole suite. */
 export const AREA_TAGS: Readonly<Record<FaultArea, readonly string[] | 'any'>> = {
-  oauth: ['oauth'],
+  // The test client's checks run the whole authorization flow with BB2's own client.
+  oauth: ['oauth', 'testclient'],
   access: ['security', 'fhir', 'oauth'],
   resources: ['fhir', 'testclient', 'discovery'],
   paging: ['fhir'],

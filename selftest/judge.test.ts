@@ -133,7 +133,7 @@ describe('choosing the spec files of an area', () => {
         { file: 'discovery/metadata.spec.ts', specs: [{ title: 'version', tags: ['discovery'], status: 'skipped' }] },
       ]),
     ).checks;
-    assert.deepEqual(filesForArea(listing, 'oauth'), ['oauth/pkce.spec.ts']);
+    assert.deepEqual(filesForArea(listing, 'oauth'), ['oauth/pkce.spec.ts', 'testclient/browse.spec.ts']);
     assert.deepEqual(filesForArea(listing, 'paging'), ['testclient/browse.spec.ts']);
     assert.deepEqual(filesForArea(listing, 'access'), ['oauth/pkce.spec.ts', 'testclient/browse.spec.ts']);
     assert.deepEqual(filesForArea(listing, 'resources'), ['discovery/metadata.spec.ts', 'testclient/browse.spec.ts']);

@@ -157,6 +157,13 @@ export const FAULT_MODES: readonly FaultMode[] = [
     overrides: { oauth: { verifyCodeVerifier: false } },
   },
   {
+    id: 'padded-code-challenge-refused',
+    area: 'oauth',
+    description: 'A code_challenge sent with base64 padding ("=") is kept as sent, so its verifier never matches (BB2 strips the padding; its own test client pads).',
+    requirement: 'BB2-OAUTH-PKCE-05',
+    overrides: { oauth: { normalizeCodeChallenge: (challenge) => challenge } },
+  },
+  {
     id: 'state-not-required',
     area: 'oauth',
     description: '/authorize accepts a request without state.',

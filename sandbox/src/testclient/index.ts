@@ -39,8 +39,13 @@ function createVerifier(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/**
+ * BB2's test client sends its challenge padded: Python's urlsafe_b64encode of the SHA-256 digest, 44
+ * characters ending in "=" (apps/testclient/utils.py), which BB2 accepts because it strips the padding
+ * before storing the challenge (BB2-OAUTH-PKCE-05).
+ */
 function s256(verifier: string): string {
-  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+  return createHash('sha256').update(verifier, 'ascii').digest('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 /** Python's json.dumps(value, indent=3), the layout BB2's result pages show (ASCII only). */
