@@ -29,7 +29,7 @@ test.describe('ExplanationOfBenefit type', () => {
   for (const type of CLAIM_TYPES) {
     test(
       `type=${type} returns exactly the beneficiary's ${type} claims`,
-      { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-03', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-03', 'BB2-FHIR-DATA-02', 'BB2-FHIR-STU3-01'), severity('critical')] },
+      { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-03', 'BB2-FHIR-PAGING-03', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-03', 'BB2-FHIR-DATA-02', 'BB2-FHIR-STU3-01'), severity('critical')] },
       async ({ claimsFhir, claimsBeneficiary, claimsEobs, target }) => {
         const expected = claimsEobs.filter((eob) => claimTypeOfId(resourceId(eob) ?? '') === type);
         if (target.kind === 'embedded') {

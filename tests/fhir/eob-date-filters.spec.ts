@@ -51,7 +51,7 @@ test.describe('ExplanationOfBenefit date filters', () => {
     for (const prefix of DATE_PREFIXES) {
       test(
         `${filter.parameter}=${prefix}<day> returns only claims dated ${MEANING[prefix]} that day`,
-        { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-05'), severity('normal')] },
+        { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-05', 'BB2-FHIR-PAGING-03'), severity('normal')] },
         async ({ claimsFhir, claimsEobs }) => {
           const day = middleDay(claimsEobs, filter.dateOf);
           const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', { [filter.parameter]: `${prefix}${day}`, _count: 50 }, { validate: false });

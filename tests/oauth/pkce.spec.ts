@@ -3,7 +3,7 @@
  * request must carry an S256 challenge, and the token request the matching verifier.
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
-import { createDifferentVerifier } from '../../lib/oauth/pkce.js';
+import { createDifferentVerifier, createPkcePair } from '../../lib/oauth/pkce.js';
 import { expect, requestAuthorize, requirement, severity, test } from '../../fixtures/index.js';
 
 const TAGS = ['@oauth', '@security'];
@@ -81,6 +81,20 @@ test.describe('PKCE at /token', () => {
       const result = await oauthClient.exchangeCode({ code: freshAuthorization.code, redirectUri: freshAuthorization.redirectUri });
       expect(result.status).toBe(400);
       expect(result.json).toEqual({ error: 'invalid_request', error_description: 'Code verifier required.' });
+    },
+  );
+
+  test(
+    'a challenge sent with base64 padding ("=") is accepted with its verifier, as BB2\'s own test client sends it',
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-PKCE-05', 'BB2-OAUTH-PKCE-03'), severity('normal')] },
+    async ({ authorizeAsBeneficiary, oauthClient }) => {
+      const pkce = createPkcePair();
+      // A SHA-256 digest is 32 bytes: base64 with padding is the 43 characters of the challenge and one "=".
+      const authorization = await authorizeAsBeneficiary({ pkce, authorizeParams: { code_challenge: `${pkce.challenge}=` } });
+      expect(authorization.kind).toBe('code');
+      if (authorization.kind !== 'code') return;
+      const result = await oauthClient.exchangeCode({ code: authorization.code, codeVerifier: authorization.verifier, redirectUri: authorization.redirectUri });
+      expect(result.status, result.bodyText).toBe(200);
     },
   );
 

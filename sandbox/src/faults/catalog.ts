@@ -319,7 +319,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'ownership-not-enforced',
     area: 'access',
     description: 'The FHIR API serves any beneficiary\'s Patient, Coverage and ExplanationOfBenefit to any valid token.',
-    requirements: ['BB2-FHIR-ACCESS-01', 'BB2-FHIR-ACCESS-02'],
+    requirements: ['BB2-FHIR-ACCESS-01', 'BB2-FHIR-ACCESS-02', 'BB2-FHIR-ACCESS-04'],
     overrides: { fhir: { enforceOwnership: (ownerPatientId) => ownerPatientId !== undefined } },
   },
   {
