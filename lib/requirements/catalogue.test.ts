@@ -91,7 +91,7 @@ describe('bad catalogue files', () => {
         document: {
           requirements: [
             entry('BB2-BRANCH-01', { sources: [{ url: 'https://github.com/CMSgov/bluebutton-web-server/blob/master/apps/dot_ext/utils.py' }] }),
-            entry('BB2-NOTES-01', { sources: [{ path: '../shared/reference/bb2-sandbox-facts.md' }] }),
+            entry('BB2-NOTES-01', { sources: [{ path: '../shared/reference/notes.md' }] }),
             entry('BB2-ABSOLUTE-01', { sources: [{ path: '/work/shared/reference/notes.md' }] }),
             entry('BB2-MISSING-01', { sources: [{ path: 'requirements/no-such-file.md' }] }),
             entry('BB2-BOTH-01', { sources: [{ url: RFC, path: 'requirements/README.md' }] }),
@@ -141,6 +141,6 @@ describe('requirement() annotations', () => {
     const annotation = requirement('BB2-OAUTH-PKCE-01', 'RFC7636-4.4.1', 'BB2-OAUTH-PKCE-01');
     assert.deepEqual(annotation, { type: 'requirement', description: 'BB2-OAUTH-PKCE-01 RFC7636-4.4.1' });
     assert.deepEqual(requirementIds(annotation.description), ['BB2-OAUTH-PKCE-01', 'RFC7636-4.4.1']);
-    assert.throws(() => requirement('RFC 7636 §4.6'), /takes catalogue ids/);
+    assert.throws(() => requirement('BB2 section 1.4 step 5'), /takes catalogue ids/);
   });
 });
