@@ -2,6 +2,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The suite reaches the embedded sandbox only through lib/embedded-sandbox.ts (its one list of imports). */
+const EMULATOR_PATH = '(^|/)sandbox/(src|test)/';
+const EMULATOR_MESSAGE = 'Suite code imports the embedded sandbox only through lib/embedded-sandbox.ts; add what you need there.';
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'reports/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -12,6 +16,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Playwright fixtures must destructure their dependencies even when unused.
       'no-empty-pattern': 'off',
+    },
+  },
+  {
+    files: ['lib/**', 'fixtures/**', 'tests/**', 'selftest/**', 'playwright.config.ts'],
+    ignores: ['lib/embedded-sandbox.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: EMULATOR_PATH, message: EMULATOR_MESSAGE }] }],
+      'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${EMULATOR_PATH.replace(/\//g, '\\/')}/]`, message: EMULATOR_MESSAGE }],
     },
   },
 );

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { BrowserNotFoundError, chromiumLaunchOptions } from './lib/browser.js';
 import { loadSuiteConfigOrExit, REPO_ROOT } from './lib/config.js';
-import { sandboxCommandOrExit } from './sandbox/src/faults/webserver.js';
+import { requirementLinkTemplates } from './lib/requirements/allure-links.js';
+import { sandboxCommandOrExit } from './lib/embedded-sandbox.js';
 
 const suite = loadSuiteConfigOrExit();
 
@@ -32,7 +33,8 @@ const reporters: ReporterDescription[] = [
   ['junit', { outputFile: path.join(reportsDir, 'junit.xml') }],
   // Only the steps the suite names (detail: false), not every click and fill Playwright records.
   // allure-playwright, through a subclass that also works under `playwright merge-reports` (see the file).
-  [path.join(REPO_ROOT, 'lib/reporting/allure-reporter.ts'), { resultsDir: path.join(reportsDir, 'allure-results'), detail: false, suiteTitle: false }],
+  // Requirement ids become links named by them (lib/requirements/allure-links.ts).
+  [path.join(REPO_ROOT, 'lib/reporting/allure-reporter.ts'), { resultsDir: path.join(reportsDir, 'allure-results'), detail: false, suiteTitle: false, links: requirementLinkTemplates() }],
   // Sharded CI runs (nightly.yml) add a blob report, merged afterwards by `playwright merge-reports`.
   ...(process.env.BB2_BLOB_REPORT ? [['blob', { outputDir: path.join(reportsDir, 'blob') }] as ReporterDescription] : []),
 ];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
-import { LOCAL_CLIENT } from '../sandbox/src/settings.js';
+import { LOCAL_CLIENT } from './embedded-sandbox.js';
 import {
   ConfigError,
   credentialsFor,

@@ -19,8 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { z } from 'zod';
-import { LAST_USER_NUMBER } from '../sandbox/src/data/users.js';
-import { LOCAL_CLIENT } from '../sandbox/src/settings.js';
+import { LAST_USER_NUMBER, LOCAL_CLIENT } from './embedded-sandbox.js';
 import { Secret } from './oauth/secret.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,7 +27,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const DEFAULTS = {
   redirectUri: 'http://localhost:8000/callback',
   apiVersion: 'v1',
-  /** The first 100 synthetic users: BBUser00000–09999 is the range the real sandbox documents today (§3). */
+  /** The first 100 synthetic users: BBUser00000–09999 is the range the real sandbox documents today (BB2-FHIR-ID-01). */
   users: 'BBUser00000-BBUser00099',
   timeoutMs: 15_000,
   navigationTimeoutMs: 30_000,
@@ -77,7 +76,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const USERNAME = /^BBUser(\d{5})$/;
 
-/** "BBUser00042" → its PW00042! password (§3). */
+/** "BBUser00042" → its PW00042! password (bluebutton-site-static's synthetic-data documentation). */
 export function credentialsFor(username: string): SyntheticUserCredentials {
   const match = USERNAME.exec(username);
   if (!match) throw new ConfigError(`"${username}" is not a synthetic user name (BBUser followed by 5 digits)`);
@@ -97,7 +96,7 @@ const baseUrlSchema = z
 
 const clientIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9]{40}$/, 'must be the 40 letters and digits BB2 issued for your app (bb2-sandbox-facts §1.3)');
+  .regex(/^[A-Za-z0-9]{40}$/, 'must be the 40 letters and digits BB2 issued for your app (BB2-OAUTH-CLIENT-02)');
 
 const clientSecretSchema = z
   .string()
@@ -296,7 +295,7 @@ export function resolveBaseUrl(config: SuiteConfig, env: Env = process.env): str
 /**
  * The users of one worker: every `workerCount`-th user starting at `workerIndex`, so parallel workers
  * never share a beneficiary. Sharing would break tests, because BB2 revokes all earlier tokens of an
- * app/beneficiary pair on each new consent (§1.5).
+ * app/beneficiary pair on each new consent (BB2-OAUTH-CONSENT-02).
  */
 export function usersForWorker(users: readonly string[], workerIndex: number, workerCount: number): string[] {
   if (!Number.isInteger(workerIndex) || !Number.isInteger(workerCount) || workerCount < 1 || workerIndex < 0 || workerIndex >= workerCount) {

@@ -1,4 +1,4 @@
-// Runs the project's unit tests (node:test) over every *.test.ts under sandbox/, lib/ and fixtures/.
+// Runs the project's unit tests (node:test) over every *.test.ts under sandbox/, lib/, fixtures/ and selftest/.
 // Node 20's --test takes no globs, so the files are found here and handed to it.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -12,7 +12,7 @@ function testFiles(dir) {
   });
 }
 
-const files = ['sandbox', 'lib', 'fixtures'].flatMap(testFiles).sort();
+const files = ['sandbox', 'lib', 'fixtures', 'selftest'].flatMap(testFiles).sort();
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...process.argv.slice(2), ...files], {
   stdio: 'inherit',
 });

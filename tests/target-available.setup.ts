@@ -10,7 +10,7 @@ import { TargetUnavailableError } from '../lib/reporting/target-errors.js';
 
 test(
   'the target answers GET metadata (no outage, rate limit or timeout), so its conformance can be checked',
-  { tag: ['@availability'], annotation: [requirement('Precondition of every check; BB2 §4.1 (metadata is served without a token)'), severity('blocker')] },
+  { tag: ['@availability'], annotation: [requirement('BB2-DISCOVERY-METADATA-01'), severity('blocker')] },
   async ({ request, target }) => {
     // The recording request context retries 429 and 502–504 and throws TargetUnavailableError at the end.
     const response = await request.get(target.endpoints.metadata, { headers: { Accept: 'application/json' }, maxRedirects: 0 });

@@ -16,22 +16,22 @@ export interface BundleLink {
   readonly url: string;
 }
 
-/** The three resource types BB2 v1 serves (bb2-sandbox-facts.md §4.1). */
+/** The three resource types BB2 v1 serves (BB2-FHIR-PATH-01). */
 export const BB2_RESOURCE_TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit'] as const;
 export type Bb2ResourceType = (typeof BB2_RESOURCE_TYPES)[number];
 
-/** BFD's claim types, the id prefixes of ExplanationOfBenefit resources (§3). */
+/** BFD's claim types, the id prefixes of ExplanationOfBenefit resources (BB2-FHIR-ID-03). */
 export const CLAIM_TYPES = ['carrier', 'dme', 'hha', 'hospice', 'inpatient', 'outpatient', 'pde', 'snf'] as const;
 export type ClaimType = (typeof CLAIM_TYPES)[number];
 
-/** The Coverage parts BFD returns per beneficiary (§3, §4.4). */
+/** The Coverage parts BFD returns per beneficiary (BB2-FHIR-ID-02, BB2-FHIR-DATA-04). */
 export const COVERAGE_PARTS = ['part-a', 'part-b', 'part-c', 'part-d'] as const;
 
 export const EOB_TYPE_SYSTEM = 'https://bluebutton.cms.gov/resources/codesystem/eob-type';
 
-/** BB2's page size when the client sends no `_count` (§4.3). */
+/** BB2's page size when the client sends no `_count` (BB2-FHIR-PAGING-01). */
 export const DEFAULT_PAGE_SIZE = 10;
-/** The largest `_count` BB2 accepts (§4.3). */
+/** The largest `_count` BB2 accepts (BB2-FHIR-PAGING-01). */
 export const MAX_PAGE_SIZE = 50;
 
 export function isResource(value: unknown): value is FhirResource {

@@ -1,5 +1,5 @@
 /**
- * A small client for BB2's v1 FHIR API (bb2-sandbox-facts.md §4) over Playwright's APIRequestContext,
+ * A small client for BB2's v1 FHIR API (the BB2-FHIR-* requirements) over Playwright's APIRequestContext,
  * so every call is a step in the test report. It returns what the server sent (status, headers, JSON,
  * text) and never throws on an error status: the specs judge responses, including wrong ones.
  *
@@ -30,7 +30,7 @@ export interface FhirClient {
   readonly fhirBase: string;
   /** GET {base}/{type}/{id}; the id is percent-encoded as one path segment. */
   read(resourceType: string, id: string, options?: FhirRequestOptions): Promise<HttpResult>;
-  /** GET {base}/{type}/?{params} (BB2's search route takes the type with or without the slash, §4.1). */
+  /** GET {base}/{type}/?{params} (BB2's search route takes the type with or without the slash, BB2-FHIR-PATH-01). */
   search(resourceType: string, params?: SearchParams, options?: FhirRequestOptions): Promise<HttpResult>;
   /** GET an absolute URL (a Bundle link), with this client's token. */
   get(url: string, options?: FhirRequestOptions): Promise<HttpResult>;

@@ -1,6 +1,6 @@
 /**
  * FHIR date search prefixes (lt, le, gt, ge — the ones BB2 admits for `_lastUpdated` and
- * `service-date`, bb2-sandbox-facts.md §4.3), used to check that every resource a filtered search
+ * `service-date`, BB2-FHIR-SEARCH-05), used to check that every resource a filtered search
  * returned satisfies its filter. FHIR compares ranges (FHIR STU3 search §2.21.1.3): a date stands for
  * its whole day, an instant for its millisecond, and
  *   gt: the target reaches past the value's end     ge: the target reaches past the value's start

@@ -1,5 +1,5 @@
 /**
- * Unit tests of the FHIR helpers: date prefixes, §4.4 link expectations, and the paging walker against
+ * Unit tests of the FHIR helpers: date prefixes, BB2-FHIR-PAGING-03 link expectations, and the paging walker against
  * a small local server whose pages can be made wrong in one way at a time.
  */
 import assert from 'node:assert/strict';
@@ -67,7 +67,7 @@ describe('EOB helpers', () => {
   });
 });
 
-describe('§4.4 paging links', () => {
+describe('paging links (BB2-FHIR-PAGING-03)', () => {
   it('gives the startIndex of each link for first, middle, last and empty pages', () => {
     assert.deepEqual(expectedPageLinks({ startIndex: 0, count: 10, total: 146 }), { first: 0, next: 10, previous: undefined, last: 140 });
     assert.deepEqual(expectedPageLinks({ startIndex: 20, count: 10, total: 146 }), { first: 0, next: 30, previous: 10, last: 140 });
@@ -95,7 +95,7 @@ describe('§4.4 paging links', () => {
   const context = { startIndex: 20, count: 10, total: 146, resourceUrl, searchParams: new URLSearchParams('type=carrier&_count=10&startIndex=20') };
   const bundleWith = (links: unknown[]) => ({ resourceType: 'Bundle', type: 'searchset', total: 146, link: links });
 
-  it('accepts links as §4.4 describes them', () => {
+  it('accepts links as BB2-FHIR-PAGING-03 describes them', () => {
     assert.deepEqual(pageLinkProblems(bundleWith(goodLinks()), context), []);
   });
 

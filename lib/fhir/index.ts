@@ -1,5 +1,5 @@
 /**
- * The suite's FHIR client and paging walker for BB2 v1 (bb2-sandbox-facts.md §4): `createFhirClient`
+ * The suite's FHIR client and paging walker for BB2 v1 (the BB2-FHIR-* requirements): `createFhirClient`
  * for reads and searches, `walkSearch` to follow `next` from the first page to the last, checking
  * every page, and helpers to read Bundles, EOB claim types and FHIR date filters.
  */

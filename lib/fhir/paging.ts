@@ -1,8 +1,8 @@
 /**
- * BB2 search paging (bb2-sandbox-facts.md §4.3, §4.4): what a page's links must say, and a walker that
+ * BB2 search paging (BB2-FHIR-PAGING-01..04): what a page's links must say, and a walker that
  * follows `next` from the first page to the last and checks every page on the way.
  *
- * §4.4, for a page at startIndex s with page size c and Bundle.total t:
+ * BB2-FHIR-PAGING-03, for a page at startIndex s with page size c and Bundle.total t:
  *   first     always, startIndex 0
  *   next      only if s + c < t, startIndex s + c
  *   previous  only if s > 0, startIndex max(s − c, 0)
@@ -28,7 +28,7 @@ import {
 } from './bundle.js';
 import { searchQuery, type FhirClient, type HttpResult, type SearchParams } from './client.js';
 
-/** Parameters that select the page rather than the result; BB2 renames `count` to `_count` (§4.3). */
+/** Parameters that select the page rather than the result; BB2 renames `count` to `_count` (BB2-FHIR-PAGING-02). */
 const PAGING_PARAMS = new Set(['startIndex', '_count', 'count']);
 
 export interface PageRequest {
@@ -36,7 +36,7 @@ export interface PageRequest {
   readonly count: number;
 }
 
-/** The page a URL asks for, as BB2 reads it: `count` wins over `_count`; defaults 0 and 10 (§4.3). */
+/** The page a URL asks for, as BB2 reads it: `count` wins over `_count`; defaults 0 and 10 (BB2-FHIR-PAGING-01..02). */
 export function pageRequestOf(query: URLSearchParams): PageRequest {
   const startIndex = integerParam(query, 'startIndex');
   const count = integerParam(query, 'count') ?? integerParam(query, '_count') ?? DEFAULT_PAGE_SIZE;
@@ -50,7 +50,7 @@ export interface ExpectedPageLinks {
   readonly last: number;
 }
 
-/** The startIndex each paging link must carry (§4.4); undefined = the link must be absent. */
+/** The startIndex each paging link must carry (BB2-FHIR-PAGING-03); undefined = the link must be absent. */
 export function expectedPageLinks(page: { readonly startIndex: number; readonly count: number; readonly total: number }): ExpectedPageLinks {
   const { startIndex, count, total } = page;
   return {
@@ -112,7 +112,7 @@ function linkTargetProblems(link: BundleLink, context: PageLinkContext): string[
   return problems;
 }
 
-/** Every way a page's links depart from §4.4; empty when they are right. */
+/** Every way a page's links depart from BB2-FHIR-PAGING-03; empty when they are right. */
 export function pageLinkProblems(bundle: unknown, context: PageLinkContext): string[] {
   const links = bundleLinks(bundle);
   const expected = expectedPageLinks(context);
@@ -200,7 +200,7 @@ function pageLabel(page: { number: number; request: PageRequest }): string {
 
 /**
  * Searches, then follows each page's `next` link until a page has none. Each page is checked
- * (status, Bundle, total, entry count, links per §4.4, and unless `validate: false` STU3 + BB2 rules);
+ * (status, Bundle, total, entry count, links per BB2-FHIR-PAGING-03, and unless `validate: false` STU3 + BB2 rules);
  * the walk never throws on a bad page but records why it stopped.
  *
  * A `next` link to another origin or resource is not followed: the client would send its token there.

@@ -1,5 +1,5 @@
 /**
- * Builds BB2 authorize URLs (§1.4). Every request gets a fresh PKCE pair and state; a test changes or
+ * Builds BB2 authorize URLs (BB2-OAUTH-AUTHORIZE-01). Every request gets a fresh PKCE pair and state; a test changes or
  * removes single parameters through `overrides` to probe one rule at a time.
  */
 import type { Bb2Endpoints } from './endpoints.js';
@@ -12,7 +12,7 @@ export interface AuthorizeRequestOptions {
   readonly endpoints: Bb2Endpoints;
   readonly clientId: string;
   readonly redirectUri: string;
-  /** Space-separated scopes; omitted = BB2 grants every default scope (§1.6). */
+  /** Space-separated scopes; omitted = BB2 grants every default scope (BB2-OAUTH-SCOPE-01). */
   readonly scope?: string;
   readonly overrides?: AuthorizeParamOverrides;
   /** Use this pair instead of a fresh one (e.g. to send a challenge and later a different verifier). */
@@ -26,7 +26,7 @@ export interface AuthorizeRequest {
   readonly pkce: PkcePair;
   /** The redirect_uri actually sent (after overrides); undefined if left out. */
   readonly redirectUri: string | undefined;
-  /** The authorize parameters, in the order BB2's own test client sends them (§5). */
+  /** The authorize parameters, in the order BB2's own test client sends them (apps/testclient in BB2). */
   readonly params: Readonly<Record<string, string>>;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The client side of BB2's token, revoke, introspect and userinfo endpoints (§1.7–§1.9), over
+ * The client side of BB2's token, revoke, introspect and userinfo endpoints (BB2-OAUTH-TOKEN-*, -REFRESH-*, -REVOKE-*, -INTROSPECT-*, -USERINFO-*), over
  * Playwright's APIRequestContext so every call shows up as a step in the test report.
  *
  * Hand-written instead of openid-client/oauth4webapi: those validate and normalise responses, and a
@@ -19,7 +19,7 @@ export interface ClientCredentials {
   readonly clientSecret: Secret;
 }
 
-/** How the client authenticates at the token endpoint: HTTP Basic, form fields (both BB2 §1.7), or not at all. */
+/** How the client authenticates at the token endpoint: HTTP Basic, form fields (both BB2-OAUTH-TOKENAUTH-01..02), or not at all. */
 export type ClientAuthMethod = 'basic' | 'body' | 'none';
 
 export interface HttpResult {
@@ -42,7 +42,7 @@ export interface TokenSet {
   readonly refreshToken: Secret | undefined;
   readonly tokenType: string;
   readonly expiresIn: number;
-  /** BB2 builds the scope string from a set, so its order is not stable (§1.6): compare as a set. */
+  /** BB2 builds the scope string from a set, so its order is not stable (BB2-OAUTH-SCOPE-02): compare as a set. */
   readonly scopes: ReadonlySet<string>;
   readonly patient: string;
   readonly accessGrantExpiration: string | undefined;
@@ -141,7 +141,7 @@ export interface Bb2OAuthClient {
   readonly credentials: ClientCredentials;
   exchangeCode(exchange: CodeExchange, options?: ClientCallOptions): Promise<TokenResult>;
   refresh(refreshToken: Secret | string, options?: ClientCallOptions & { scope?: string }): Promise<TokenResult>;
-  /** BB2's `/o/revoke/`: revokes the token and deletes the app/beneficiary grant (§1.8). */
+  /** BB2's `/o/revoke/`: revokes the token and deletes the app/beneficiary grant (BB2-OAUTH-REVOKE-02). */
   revoke(token: Secret | string, options?: ClientCallOptions): Promise<HttpResult>;
   /** RFC 7009 `/o/revoke_token/`. */
   revokeToken(token: Secret | string, options?: ClientCallOptions & { tokenTypeHint?: string }): Promise<HttpResult>;

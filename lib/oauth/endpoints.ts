@@ -1,5 +1,5 @@
 /**
- * BB2's endpoint paths (bb2-sandbox-facts.md §1.1, §1.2, §4.1) for one API version, absolute under a
+ * BB2's endpoint paths (BB2-DISCOVERY-OIDC-05, BB2-DISCOVERY-SMART-01, BB2-FHIR-PATH-01) for one API version, absolute under a
  * target's base URL. Paths keep BB2's trailing slashes where the route has one: without it Django
  * answers with a redirect, which a client must not rely on.
  */
@@ -12,11 +12,11 @@ export interface Bb2Endpoints {
   readonly token: string;
   /** RFC 7009 revocation (DOT), advertised as `revocation_endpoint`. */
   readonly revokeToken: string;
-  /** BB2's own revoke: deletes the app/beneficiary grant, so every token of the pair dies (§1.8). */
+  /** BB2's own revoke: deletes the app/beneficiary grant, so every token of the pair dies (BB2-OAUTH-REVOKE-02). */
   readonly revoke: string;
   readonly introspect: string;
   readonly userinfo: string;
-  /** The version's OIDC discovery path; v1 serves the same body as v2 (§1.2). */
+  /** The version's OIDC discovery path; v1 serves the same body as v2 (BB2-DISCOVERY-OIDC-05). */
   readonly openidConfiguration: string;
   readonly smartConfiguration: string;
   /** FHIR base without a trailing slash: `${fhirBase}/Patient`. */
@@ -42,7 +42,7 @@ export function bb2Endpoints(baseUrl: string, version: ApiVersion): Bb2Endpoints
   };
 }
 
-/** Every path at which BB2 serves the OpenID configuration; all carry the same (v2) body (§1.2). */
+/** Every path at which BB2 serves the OpenID configuration; all carry the same (v2) body (BB2-DISCOVERY-OIDC-05). */
 export function openidConfigurationVariants(baseUrl: string): readonly string[] {
   const base = baseUrl.replace(/\/+$/, '');
   return [

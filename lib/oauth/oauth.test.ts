@@ -37,7 +37,7 @@ describe('PKCE', () => {
     assert.ok(isValidVerifier(other.reveal()));
   });
 
-  it('makes random states of at least 16 characters (BB2 §1.4)', () => {
+  it('makes random states of at least 16 characters (BB2-OAUTH-STATE-02)', () => {
     assert.equal(createState().length, 32);
     assert.notEqual(createState(), createState());
     assert.throws(() => createState(15), RangeError);

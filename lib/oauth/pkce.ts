@@ -1,6 +1,6 @@
 /**
  * PKCE (RFC 7636) and `state` for the client side of BB2's authorization-code flow. BB2 requires both
- * since 2025-12: `code_challenge_method=S256` and a `state` of at least 16 characters (§1.4).
+ * since 2025-12: `code_challenge_method=S256` and a `state` of at least 16 characters (BB2-OAUTH-PKCE-01..02, BB2-OAUTH-STATE-01..02).
  *
  * Hand-written: it is two calls into node:crypto, and a client library would hide the verifier we
  * need to vary on purpose (wrong verifier, `plain` method) in the negative tests.
@@ -13,7 +13,7 @@ export const VERIFIER_MIN_LENGTH = 43;
 export const VERIFIER_MAX_LENGTH = 128;
 const UNRESERVED = /^[A-Za-z0-9\-._~]+$/;
 
-/** BB2 §1.4: state must be at least 16 characters. */
+/** BB2-OAUTH-STATE-02: state must be at least 16 characters. */
 export const STATE_MIN_LENGTH = 16;
 
 export interface PkcePair {
@@ -60,7 +60,7 @@ export function createDifferentVerifier(verifier: Secret): Secret {
  */
 export function createState(length = 32): string {
   if (!Number.isInteger(length) || length < STATE_MIN_LENGTH) {
-    throw new RangeError(`BB2 requires a state of at least ${STATE_MIN_LENGTH} characters (§1.4), not ${length}`);
+    throw new RangeError(`BB2 requires a state of at least ${STATE_MIN_LENGTH} characters (BB2-OAUTH-STATE-02), not ${length}`);
   }
   return randomUrlSafe(length);
 }

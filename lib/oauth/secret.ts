@@ -52,7 +52,7 @@ export class Secret {
     return this.#value;
   }
 
-  /** Its length, which a check may print (BB2 codes and tokens are 30 characters, §1.5). */
+  /** Its length, which a check may print (BB2 codes and tokens are 30 characters). */
   get length(): number {
     return this.#value.length;
   }
@@ -84,7 +84,7 @@ export function revealValue(value: Secret | string): string {
   return typeof value === 'string' ? value : value.reveal();
 }
 
-/** Names of fields that hold secrets in OAuth requests and responses (RFC 6749, RFC 7636, BB2 §1.7). */
+/** Names of fields that hold secrets in OAuth requests and responses (RFC 6749, RFC 7636, BB2-OAUTH-TOKEN-02). */
 export const SECRET_FIELD_NAMES: ReadonlySet<string> = new Set([
   'access_token',
   'refresh_token',

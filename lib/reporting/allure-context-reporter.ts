@@ -4,10 +4,13 @@
  *
  *   epic      the spec's area tag (@discovery, @oauth, @fhir, @testclient)
  *   feature   the spec's describe block (else its file name)
- *   story     the requirement annotation (what the check verifies: "RFC 7636 §4.6; BB2 §1.7")
+ *   story     one per requirement id of the requirement annotation, with its title from the catalogue
+ *             ("BB2-OAUTH-PKCE-03 The code_verifier must match the code_challenge")
+ *   links     per requirement id, its public source and its entry in docs/requirements.md
+ *             (lib/requirements/allure-links.ts)
  *   severity  the severity annotation
  *
- * by adding `allure.label.*` annotations to each test before allure-playwright reads them (at
+ * by adding `allure.label.*` and link annotations to each test before allure-playwright reads them (at
  * onBegin for every test and again at onTestBegin, in list order: see redacting-reporter.ts). It also starts each run with an empty
  * allure-results directory, and writes the run's environment (gathered by lib/reporting/global-setup.ts
  * into the config's metadata, which blob reports carry to `merge-reports`) as environment.properties,
@@ -16,6 +19,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, Reporter, Suite, TestCase } from '@playwright/test/reporter';
+import { REQUIREMENT_ANNOTATION, requirementIds } from '../../fixtures/annotations.js';
+import { requirementLinkAnnotations, requirementStory } from '../requirements/allure-links.js';
 import { ENVIRONMENT_METADATA_KEY, environmentProperties, type RunEnvironment } from './environment.js';
 
 export const AREA_EPICS: Readonly<Record<string, string>> = {
@@ -31,7 +36,7 @@ export interface AllureContextReporterOptions {
   readonly resultsDir: string;
 }
 
-/** The allure.label.* annotations for a test, from its tags, describe block and annotations. */
+/** The allure.label.* and link annotations for a test, from its tags, describe block and annotations. */
 export function allureLabelAnnotations(test: Pick<TestCase, 'tags' | 'annotations' | 'parent' | 'location'>): Array<{ type: string; description: string }> {
   const labels: Array<{ type: string; description: string }> = [];
   const epic = test.tags.map((tag) => AREA_EPICS[tag]).find((name) => name !== undefined);
@@ -40,7 +45,11 @@ export function allureLabelAnnotations(test: Pick<TestCase, 'tags' | 'annotation
   const feature = describe !== '' && test.parent.type === 'describe' ? describe : path.basename(test.location.file).replace(/\.(spec|setup)\.ts$/, '');
   labels.push({ type: 'allure.label.feature', description: feature });
   for (const annotation of test.annotations) {
-    if (annotation.type === 'requirement' && annotation.description) labels.push({ type: 'allure.label.story', description: annotation.description });
+    if (annotation.type === REQUIREMENT_ANNOTATION) {
+      for (const id of requirementIds(annotation.description)) {
+        labels.push({ type: 'allure.label.story', description: requirementStory(id) }, ...requirementLinkAnnotations(id));
+      }
+    }
     if (annotation.type === 'severity' && annotation.description) labels.push({ type: 'allure.label.severity', description: annotation.description });
   }
   return labels;

@@ -67,7 +67,7 @@ function oauthEndpointName(url: URL, endpoints: Bb2Endpoints): string | undefine
   return undefined;
 }
 
-/** The page a FHIR search URL asks for (BB2: startIndex and _count, default 10; §4.3). */
+/** The page a FHIR search URL asks for (BB2: startIndex and _count, default 10; BB2-FHIR-PAGING-01). */
 function pageNumber(query: URLSearchParams): number | undefined {
   const start = query.get('startIndex');
   if (start === null || !/^\d+$/.test(start)) return undefined;

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import AdmZip from 'adm-zip';
-import { startSandbox, type RunningSandbox } from '../../sandbox/src/server.js';
+import { loadSandboxServer, type RunningSandbox } from '../embedded-sandbox.js';
 import { REPO_ROOT } from '../config.js';
 import { basicCredentialForms, encodedForms, MIN_SECRET_LENGTH } from './redactor.js';
 
@@ -161,7 +161,7 @@ describe('redaction of every report artefact', { timeout: 300_000 }, () => {
   before(async () => {
     reportsDir = mkdtempSync(path.join(os.tmpdir(), 'bb2-redaction-'));
     proxy = await startRecordingProxy(capture);
-    sandbox = await startSandbox(
+    sandbox = await (await loadSandboxServer()).startSandbox(
       {
         port: 0,
         host: '127.0.0.1',
@@ -218,7 +218,7 @@ describe('redaction of every report artefact', { timeout: 300_000 }, () => {
 
   it('no captured secret is in any artefact or in the console output', () => {
     // The users' passwords never cross this proxy in a form field the capture reads (the login form posts
-    // them), so they are added from the known rule (PW#####!, §3).
+    // them), so they are added from the known rule (PW#####!).
     const secrets = new Map(capture.values);
     for (let number = 100; number <= 109; number += 1) secrets.set(`PW00${number}!`, 'password');
     secrets.set(CLIENT_SECRET, 'client secret');

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { REPO_ROOT } from '../config.js';
-import { sandboxCommand } from '../../sandbox/src/faults/webserver.js';
+import { sandboxCommand } from '../embedded-sandbox.js';
 
 export interface ChildSandbox {
   readonly url: string;

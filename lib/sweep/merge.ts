@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../../sandbox/src/cli-arguments.js';
+import { UsageError } from '../embedded-sandbox.js';
 import type { SweepSummary } from './aggregate.js';
 import { appendUserResult, lockResultsDir, prepareResultsDir, readRun, readUserResults, RUN_FILE, writeRun, type RunRecord } from './results-dir.js';
 import { summarise, writeSummary } from './run.js';

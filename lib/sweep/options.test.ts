@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { UsageError } from '../../sandbox/src/cli-arguments.js';
+import { UsageError } from '../embedded-sandbox.js';
 import { DEFAULT_CONCURRENCY, parseSweepArguments, resolveSelection, type SweepCommand } from './options.js';
 import { sweepPlan } from './playwright/plan.js';
 

@@ -3,7 +3,7 @@
  * every mistake a UsageError naming the flag (printed above the usage, exit 2).
  */
 import path from 'node:path';
-import { choiceFlag, parseFlags, UsageError, wholeNumberFlag } from '../../sandbox/src/cli-arguments.js';
+import { choiceFlag, parseFlags, UsageError, wholeNumberFlag } from '../embedded-sandbox.js';
 import { REPO_ROOT } from '../config.js';
 import { MAX_PAGE_SIZE } from '../fhir/bundle.js';
 import { parseShard, parseUsersOption, population, sampleUsers, UserSelectionError, usersOfShard, type Shard } from './users.js';

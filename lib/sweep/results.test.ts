@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { UsageError } from '../../sandbox/src/cli-arguments.js';
+import { UsageError } from '../embedded-sandbox.js';
 import { aggregate, type SweepRunInfo } from './aggregate.js';
 import { apiFinding } from './api-rules.js';
 import { findShardDirs, mergeShards } from './merge.js';

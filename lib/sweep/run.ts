@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import { targetFromConfig } from '../../fixtures/target.js';
-import { UsageError } from '../../sandbox/src/cli-arguments.js';
+import { UsageError } from '../embedded-sandbox.js';
 import { chromiumLaunchOptions } from '../browser.js';
 import { loadSuiteConfig } from '../config.js';
 import { Redactor } from '../reporting/redactor.js';

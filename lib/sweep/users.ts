@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseUserList, usersForWorker } from '../config.js';
-import { LAST_USER_NUMBER } from '../../sandbox/src/data/users.js';
+import { LAST_USER_NUMBER } from '../embedded-sandbox.js';
 
 /** Users the BB2 sandbox has: BBUser00000..BBUser29999. */
 export const POPULATION_SIZE = LAST_USER_NUMBER + 1;

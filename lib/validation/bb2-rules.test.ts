@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { requirementById } from '../requirements/catalogue.js';
 import { checkBb2Rules, getBb2Rules, parseBb2Rules, type Bb2RuleContext } from './bb2-rules.js';
 import { copy, loadSample, sampleFiles } from './testdata/samples.js';
 import type { Violation } from './violation.js';
@@ -52,7 +53,7 @@ describe('checkBb2Rules on real samples', () => {
   for (const file of sampleFiles('bfd-endpoint-responses-v1').filter(includeIdentifiers)) {
     it(`BFD ${file} (IncludeIdentifiers + address fields, headers BB2 never sends) breaks exactly the identifier and address rules`, () => {
       const violations = checkBb2Rules(loadSample('bfd-endpoint-responses-v1', file), BFD);
-      assert.deepEqual(rulesOf(violations), ['BB2 §3: Patient address trimmed', 'BB2 §3: Patient identifier system'], summary(violations));
+      assert.deepEqual(rulesOf(violations), ['BB2-FHIR-DATA-01: Patient address trimmed', 'BB2-FHIR-IDENTIFIER-01: Patient identifier system'], summary(violations));
       assert.ok(violations.some((v) => v.value === 'http://hl7.org/fhir/sid/us-mbi'));
       assert.ok(violations.some((v) => v.path.endsWith('address[0].line')));
       assert.ok(violations.some((v) => v.path.endsWith('address[0].city') && v.value === 'PODUNK'));
@@ -61,7 +62,7 @@ describe('checkBb2Rules on real samples', () => {
 
   it('BFD golden files are not synthetic: with synthetic=true every bene id is flagged', () => {
     const violations = checkBb2Rules(bfd('coverageSearchByPatientId.json'), { synthetic: true });
-    assert.deepEqual(rulesOf(violations), ['BB2 §3: synthetic bene id is negative']);
+    assert.deepEqual(rulesOf(violations), ['BB2-FHIR-ID-01: synthetic bene id is negative']);
     // Four Coverage ids and four beneficiary references.
     assert.equal(violations.length, 8, summary(violations));
   });
@@ -69,11 +70,11 @@ describe('checkBb2Rules on real samples', () => {
   it('the 2018 site samples show the retired shape: old identifier systems, no eob-type coding, three coverage parts', () => {
     const oldBene: Bb2RuleContext = { patientId: '20140000008325', synthetic: false };
     const patient = checkBb2Rules(legacy('sample-patient-entry.json'), oldBene);
-    assert.deepEqual(rulesOf(patient), ['BB2 §3: Patient bene_id identifier equals Patient.id', 'BB2 §3: Patient identifier system'], summary(patient));
+    assert.deepEqual(rulesOf(patient), ['BB2-FHIR-IDENTIFIER-01: Patient identifier system', 'BB2-FHIR-IDENTIFIER-02: Patient bene_id identifier equals Patient.id'], summary(patient));
     const eob = checkBb2Rules(legacy('sample-eob-entry.json'), oldBene);
-    assertOnly(eob, 'BB2 §4.7: ExplanationOfBenefit eob-type matches id prefix', 'type.coding');
+    assertOnly(eob, 'BB2-FHIR-DATA-03: ExplanationOfBenefit eob-type matches id prefix', 'type.coding');
     const coverage = checkBb2Rules(legacy('sample-coverage-entry.json'), oldBene);
-    const parts = assertOnly(coverage, 'BB2 §4.4: four coverage parts', 'entry');
+    const parts = assertOnly(coverage, 'BB2-FHIR-DATA-04: four coverage parts', 'entry');
     assert.match(parts.message, /missing part-c/);
   });
 });
@@ -83,19 +84,19 @@ describe('mutated samples break the right rule at the right path', () => {
     for (const broken of ['Patient/', 'Practitioner/-20140000008325', 'Patient/-20140000008325/_history/1', `#${SANDBOX_BENE}`]) {
       const eob = bb2('eob_read_carrier_v1.json');
       eob.patient.reference = broken;
-      const v = assertOnly(checkBb2Rules(eob, SANDBOX), 'BB2 §4.7: ExplanationOfBenefit.patient reference', 'patient.reference');
+      const v = assertOnly(checkBb2Rules(eob, SANDBOX), 'BB2-FHIR-DATA-02: ExplanationOfBenefit.patient reference', 'patient.reference');
       assert.equal(v.value, broken);
     }
     const coverage = bb2('coverage_read_v1.json');
     delete coverage.beneficiary;
-    const missing = assertOnly(checkBb2Rules(coverage, SANDBOX), 'BB2 §4.7: Coverage.beneficiary reference', 'beneficiary.reference');
+    const missing = assertOnly(checkBb2Rules(coverage, SANDBOX), 'BB2-FHIR-DATA-02: Coverage.beneficiary reference', 'beneficiary.reference');
     assert.match(missing.message, /missing/);
   });
 
   it("a reference to another bene than the token's patient", () => {
     const bundle = bb2('eob_search_v1.json');
     bundle.entry[4].resource.patient.reference = 'Patient/-20140000000001';
-    const v = assertOnly(checkBb2Rules(bundle, SANDBOX), "BB2 §4.7: belongs to the token's patient", 'entry[4].resource.patient.reference');
+    const v = assertOnly(checkBb2Rules(bundle, SANDBOX), "BB2-FHIR-DATA-02: belongs to the token's patient", 'entry[4].resource.patient.reference');
     assert.equal(v.resourceType, 'ExplanationOfBenefit');
     assert.equal(v.id, bundle.entry[4].resource.id);
     // Without a patientId in the context the same body is fine: the check is the context's.
@@ -108,30 +109,30 @@ describe('mutated samples break the right rule at the right path', () => {
     const violations = checkBb2Rules(patient, SANDBOX);
     assert.deepEqual(
       violations.map((v) => `${v.path} ${v.rule}`).sort(),
-      ['id BB2 §3: Patient id format', 'identifier[0].value BB2 §3: Patient bene_id identifier equals Patient.id'],
+      ['id BB2-FHIR-ID-01: Patient id format', 'identifier[0].value BB2-FHIR-IDENTIFIER-02: Patient bene_id identifier equals Patient.id'],
       summary(violations),
     );
 
     const eob = bb2('eob_read_carrier_v1.json');
     eob.id = 'carrier_22639159481';
-    assertOnly(checkBb2Rules(eob, SANDBOX), 'BB2 §3: ExplanationOfBenefit id format', 'id');
+    assertOnly(checkBb2Rules(eob, SANDBOX), 'BB2-FHIR-ID-03: ExplanationOfBenefit id format', 'id');
 
     const coverage = bb2('coverage_read_v1.json');
     coverage.id = 'part-a-20140000008325x';
-    assertOnly(checkBb2Rules(coverage, SANDBOX), 'BB2 §3: Coverage id format', 'id');
+    assertOnly(checkBb2Rules(coverage, SANDBOX), 'BB2-FHIR-ID-02: Coverage id format', 'id');
   });
 
   it('a Coverage part-e', () => {
     const coverage = bb2('coverage_read_v1.json');
     coverage.id = `part-e-${SANDBOX_BENE}`;
-    const v = assertOnly(checkBb2Rules(coverage, SANDBOX), 'BB2 §3: Coverage id format', 'id');
+    const v = assertOnly(checkBb2Rules(coverage, SANDBOX), 'BB2-FHIR-ID-02: Coverage id format', 'id');
     assert.equal(v.value, `part-e-${SANDBOX_BENE}`);
   });
 
   it('a Coverage id for another bene', () => {
     const coverage = bb2('coverage_read_v1.json');
     coverage.id = 'part-a--20140000000001';
-    assertOnly(checkBb2Rules(coverage, SANDBOX), "BB2 §4.7: belongs to the token's patient", 'id');
+    assertOnly(checkBb2Rules(coverage, SANDBOX), "BB2-FHIR-DATA-02: belongs to the token's patient", 'id');
   });
 
   it('a production (positive) id where a synthetic one is expected', () => {
@@ -139,7 +140,7 @@ describe('mutated samples break the right rule at the right path', () => {
     patient.id = '20140000008325';
     patient.identifier[0].value = '20140000008325';
     const violations = checkBb2Rules(patient, { synthetic: true });
-    assertOnly(violations, 'BB2 §3: synthetic bene id is negative', 'id');
+    assertOnly(violations, 'BB2-FHIR-ID-01: synthetic bene id is negative', 'id');
   });
 
   it('a changed BB2 identifier system', () => {
@@ -148,7 +149,7 @@ describe('mutated samples break the right rule at the right path', () => {
     const violations = checkBb2Rules(patient, SANDBOX);
     assert.deepEqual(
       violations.map((v) => `${v.path} ${v.rule}`).sort(),
-      ['identifier BB2 §3: Patient bene_id identifier equals Patient.id', 'identifier[0].system BB2 §3: Patient identifier system'],
+      ['identifier BB2-FHIR-IDENTIFIER-02: Patient bene_id identifier equals Patient.id', 'identifier[0].system BB2-FHIR-IDENTIFIER-01: Patient identifier system'],
       summary(violations),
     );
   });
@@ -156,17 +157,17 @@ describe('mutated samples break the right rule at the right path', () => {
   it('a bene_id identifier that differs from Patient.id, or appears twice', () => {
     const patient = bb2('patient_read_v1.json');
     patient.identifier[0].value = '-20140000000001';
-    assertOnly(checkBb2Rules(patient, SANDBOX), 'BB2 §3: Patient bene_id identifier equals Patient.id', 'identifier[0].value');
+    assertOnly(checkBb2Rules(patient, SANDBOX), 'BB2-FHIR-IDENTIFIER-02: Patient bene_id identifier equals Patient.id', 'identifier[0].value');
 
     const twice = bb2('patient_read_v1.json');
     twice.identifier.push({ ...twice.identifier[0] });
-    assertOnly(checkBb2Rules(twice, SANDBOX), 'BB2 §3: Patient bene_id identifier equals Patient.id', 'identifier[2].value');
+    assertOnly(checkBb2Rules(twice, SANDBOX), 'BB2-FHIR-IDENTIFIER-02: Patient bene_id identifier equals Patient.id', 'identifier[2].value');
   });
 
   it('an mbi-hash that is not 64 hex digits', () => {
     const patient = bb2('patient_read_v1.json');
     patient.identifier[1].value = '1S00E00AA00';
-    assertOnly(checkBb2Rules(patient, SANDBOX), 'BB2 §3: Patient mbi-hash/hicn-hash value', 'identifier[1].value');
+    assertOnly(checkBb2Rules(patient, SANDBOX), 'BB2-FHIR-IDENTIFIER-03: Patient mbi-hash/hicn-hash value', 'identifier[1].value');
   });
 
   it('an address with a line, a city or a text', () => {
@@ -177,7 +178,7 @@ describe('mutated samples break the right rule at the right path', () => {
     ] as const) {
       const patient = bb2('patient_read_v1.json');
       patient.address[0][element] = value;
-      const v = assertOnly(checkBb2Rules(patient, SANDBOX), 'BB2 §3: Patient address trimmed', `address[0].${element}`);
+      const v = assertOnly(checkBb2Rules(patient, SANDBOX), 'BB2-FHIR-DATA-01: Patient address trimmed', `address[0].${element}`);
       assert.deepEqual(v.value, value);
     }
   });
@@ -186,7 +187,7 @@ describe('mutated samples break the right rule at the right path', () => {
     const eob = bb2('eob_read_in_pt_v1.json');
     const coding = eob.type.coding.findIndex((c: Json) => c.system === 'https://bluebutton.cms.gov/resources/codesystem/eob-type');
     eob.type.coding[coding].code = 'CARRIER';
-    const v = assertOnly(checkBb2Rules(eob, SANDBOX), 'BB2 §4.7: ExplanationOfBenefit eob-type matches id prefix', `type.coding[${coding}].code`);
+    const v = assertOnly(checkBb2Rules(eob, SANDBOX), 'BB2-FHIR-DATA-03: ExplanationOfBenefit eob-type matches id prefix', `type.coding[${coding}].code`);
     assert.equal(v.value, 'CARRIER');
     assert.match(v.message, /expected INPATIENT/);
   });
@@ -196,7 +197,7 @@ describe('mutated samples break the right rule at the right path', () => {
       eob.type.coding = eob.type.coding.filter((c: Json) => c.system !== 'https://bluebutton.cms.gov/resources/variables/nch_clm_type_cd');
       return eob;
     };
-    assertOnly(checkBb2Rules(withoutNch(bfd('eobReadHha.json')), BFD), 'BB2 §4.7: ExplanationOfBenefit nch_clm_type_cd coding', 'type.coding');
+    assertOnly(checkBb2Rules(withoutNch(bfd('eobReadHha.json')), BFD), 'BB2-FHIR-DATA-03: ExplanationOfBenefit nch_clm_type_cd coding', 'type.coding');
     assert.deepEqual(checkBb2Rules(withoutNch(bfd('eobReadPde.json')), BFD), []);
   });
 
@@ -220,20 +221,20 @@ describe('mutated samples break the right rule at the right path', () => {
   it('a Bundle that is not a searchset', () => {
     const bundle = bb2('patient_search_v1.json');
     bundle.type = 'collection';
-    assertOnly(checkBb2Rules(bundle, SANDBOX), 'BB2 §4.4: Bundle type searchset', 'type');
+    assertOnly(checkBb2Rules(bundle, SANDBOX), 'BB2-FHIR-DATA-05: Bundle type searchset', 'type');
   });
 });
 
 describe('bad input', () => {
   it('a body that is not a resource is one violation, not an exception', () => {
-    assertOnly(checkBb2Rules('not json', SANDBOX), 'BB2: FHIR resource', '');
-    assertOnly(checkBb2Rules(bb2('userinfo_v1.json'), SANDBOX), 'BB2: FHIR resource', 'resourceType');
+    assertOnly(checkBb2Rules('not json', SANDBOX), 'BB2-FHIR-STU3-01: FHIR resource', '');
+    assertOnly(checkBb2Rules(bb2('userinfo_v1.json'), SANDBOX), 'BB2-FHIR-STU3-01: FHIR resource', 'resourceType');
     const bundle = bb2('coverage_search_v1.json');
     bundle.entry[1].resource = 7;
     const violations = checkBb2Rules(bundle, SANDBOX);
     assert.deepEqual(
       violations.map((v) => `${v.path} ${v.rule}`).sort(),
-      ['entry BB2 §4.4: four coverage parts', 'entry[1].resource BB2: FHIR resource'],
+      ['entry BB2-FHIR-DATA-04: four coverage parts', 'entry[1].resource BB2-FHIR-STU3-01: FHIR resource'],
       summary(violations),
     );
   });
@@ -245,10 +246,12 @@ describe('bad input', () => {
 });
 
 describe('the rules file', () => {
-  it('schemas/bb2-rules.json loads and every rule has a source section', () => {
+  it('schemas/bb2-rules.json loads and every rule names a requirement of the catalogue', () => {
     const rules = getBb2Rules();
     assert.ok(rules.rules.length >= 10);
-    for (const rule of rules.rules) assert.match(rule.section, /^§\d/, rule.id);
+    for (const rule of [...rules.rules, rules.beneIdFormats, rules.patientMatch]) {
+      assert.ok(requirementById(rule.requirement), `${'id' in rule ? rule.id : 'bene id rule'}: ${rule.requirement} is not in requirements/*.json`);
+    }
     assert.equal(new Set(rules.rules.map((r) => r.id)).size, rules.rules.length, 'rule ids are unique');
   });
 

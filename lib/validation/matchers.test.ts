@@ -58,7 +58,7 @@ describe('toFollowBb2Rules', () => {
 
   it("fails with the formatted violations when the body is another bene's", () => {
     const error = failure(() => expect(patient()).toFollowBb2Rules({ patientId: '-20140000000001' }));
-    assert.match(error.message, /BB2 §4\.7: belongs to the token's patient/);
+    assert.match(error.message, /BB2-FHIR-DATA-02: belongs to the token's patient/);
     assert.deepEqual(error.matcherResult?.expected, { patientId: '-20140000000001' });
   });
 

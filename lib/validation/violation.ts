@@ -9,7 +9,7 @@ export interface Violation {
   id?: string;
   /** FHIR-style dotted path from the validated document's root, e.g. "entry[3].resource.item[0].sequence"; "" is the root. */
   path: string;
-  /** Which rule was broken, e.g. "STU3 schema: type integer" or "BB2 §3: Coverage id format". */
+  /** Which rule was broken, e.g. "STU3 schema: type integer" or "BB2-FHIR-ID-02: Coverage id format". */
   rule: string;
   /** The offending value (truncated when large); absent when the problem is a missing element. */
   value?: unknown;

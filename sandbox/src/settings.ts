@@ -1,12 +1,12 @@
 /**
  * Settings of the embedded BB2 sandbox. Behaviour is configuration: everything a user may change
- * lives here, validated by zod, with defaults that match the real sandbox (bb2-sandbox-facts.md).
+ * lives here, validated by zod, with defaults that match the real sandbox (requirements/bb2.json).
  */
 import { z } from 'zod';
 
 /**
  * The pre-registered confidential client. Local-only credentials, documented in the README: they
- * work against the embedded sandbox and nowhere else. The id follows BB2's 40-alphanumeric format (§1.3).
+ * work against the embedded sandbox and nowhere else. The id follows BB2's 40-alphanumeric format (BB2-OAUTH-CLIENT-02).
  */
 export const LOCAL_CLIENT = {
   id: 'bb2LocalSandboxClient0000000000000000000',
@@ -39,17 +39,17 @@ export const sandboxSettingsSchema = z
      * sits behind a proxy. Unset: http://{host}:{port}.
      */
     publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
-    /** Access-token lifetime; BB2 issues 3600 s tokens since 2026-05 (§1.7). */
+    /** Access-token lifetime; BB2 issues 3600 s tokens since 2026-05 (BB2-OAUTH-TOKEN-03). */
     tokenLifetimeSeconds: z.number().int().positive().default(3600),
-    /** Authorization-code lifetime; DOT default 60 s (§1.7). */
+    /** Authorization-code lifetime; DOT default 60 s (BB2-OAUTH-CODE-03). */
     codeLifetimeSeconds: z.number().int().positive().default(60),
-    /** Consent-screen (Approval) lifetime, 600 s (§1.5). */
+    /** Consent-screen (Approval) lifetime, 600 s (BB2's AUTHORIZATION_EXPIRATION, apps/dot_ext/models.py). */
     approvalLifetimeSeconds: z.number().int().positive().default(600),
     /** Per-token request budget; null = unlimited (the sandbox default 100000/s is practically so). */
     rateLimit: rateLimitSchema.nullable().default(null),
     client: z
       .object({
-        id: z.string().regex(/^[A-Za-z0-9]{40}$/, 'a client id is 40 letters and digits (BB2 §1.3)'),
+        id: z.string().regex(/^[A-Za-z0-9]{40}$/, 'a client id is 40 letters and digits (BB2-OAUTH-CLIENT-02)'),
         secret: z.string().min(16),
         name: z.string().min(1),
         redirectUris: z.array(z.url()).min(1),

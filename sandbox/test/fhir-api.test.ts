@@ -1,6 +1,6 @@
 /**
  * The embedded sandbox's v1 FHIR API over HTTP, with tokens obtained through the real authorization
- * chain (login + consent, fhir-beneficiary-flow.ts). Expectations come from bb2-sandbox-facts.md §4 and
+ * chain (login + consent, fhir-beneficiary-flow.ts). Expectations come from the BB2-FHIR-* requirements (requirements/bb2.json) and
  * from the data module (what each beneficiary has), never from the API's own answers.
  */
 import assert from 'node:assert/strict';
@@ -82,7 +82,7 @@ before(async () => {
   validateStu3({ resourceType: 'Patient' }, 'Patient');
   sandbox = await startSandbox({ port: 0, logLevel: 'silent' });
   const client = localClient(sandbox);
-  // One token per beneficiary: a new consent revokes the pair's earlier tokens (§1.5).
+  // One token per beneficiary: a new consent revokes the pair's earlier tokens (BB2-OAUTH-CONSENT-02).
   full = await obtainToken(sandbox.url, client, { username: 'BBUser29999' });
   noDemographics = await obtainToken(sandbox.url, client, { username: 'BBUser00005', shareDemographics: false });
   eobOnly = await obtainToken(sandbox.url, client, { username: 'BBUser00006', scope: 'patient/ExplanationOfBenefit.rs' });
@@ -118,6 +118,36 @@ describe('GET /v1/fhir/metadata', () => {
     const response = await api('/v1/fhir/metadata', undefined, { method: 'POST' });
     assert.equal(response.status, 405);
     assert.deepEqual(await response.json(), { detail: 'Method "POST" not allowed.' });
+  });
+});
+
+describe('GET /v2/fhir/metadata (what the OpenID configuration names as fhir_metadata_uri)', () => {
+  it('serves BFD\'s R4 CapabilityStatement with BB2\'s edits, without a token', async () => {
+    const discovery = await json<{ fhir_metadata_uri: string }>('/.well-known/openid-configuration', undefined);
+    assert.equal(discovery.body.fhir_metadata_uri, `${sandbox.url}/v2/fhir/metadata`);
+    const { response, body } = await json<Record<string, unknown>>('/v2/fhir/metadata', undefined);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/json');
+    assert.equal(body.resourceType, 'CapabilityStatement');
+    assert.equal(body.fhirVersion, '4.0.1');
+    assert.match(String(body.id), /^[0-9a-f-]{36}$/, 'the placeholder id is filled');
+    assert.ok(!JSON.stringify(body).includes('IGNORED_FIELD'), 'every placeholder is filled');
+    assert.deepEqual((body.implementation as { url: string }).url, `${sandbox.url}/v2/fhir`);
+    const rest = (body.rest as Array<Record<string, unknown>>)[0] ?? {};
+    const resources = rest.resource as Array<{ type: string; interaction: unknown }>;
+    assert.deepEqual(resources.map((resource) => resource.type).sort(), ['Coverage', 'ExplanationOfBenefit', 'Patient'], 'Claim and ClaimResponse are filtered out');
+    for (const resource of resources) assert.deepEqual(resource.interaction, [{ code: 'read' }, { code: 'search-type' }]);
+    assert.equal((rest.security as { cors: boolean }).cors, true);
+  });
+
+  it('is not served when the metadataServed seam says so (fault fhir-metadata-uri-not-served)', async () => {
+    const without = await startSandbox({ port: 0, logLevel: 'silent' }, { fhir: { metadataServed: (version) => version !== 2 } });
+    try {
+      assert.equal((await fetch(`${without.url}/v2/fhir/metadata`)).status, 404);
+      assert.equal((await fetch(`${without.url}/v1/fhir/metadata`)).status, 200);
+    } finally {
+      await without.close();
+    }
   });
 });
 

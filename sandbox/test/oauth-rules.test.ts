@@ -16,7 +16,7 @@ async function body(reply: ReturnType<typeof rules.requirePkceAndState>): Promis
   return JSON.parse(reply.body);
 }
 
-describe('scopes (§1.6)', () => {
+describe('scopes (BB2-OAUTH-SCOPE-*)', () => {
   it('condenses .r + .s or .rs to .rs and keeps .read', () => {
     assert.deepEqual(condenseScopes(['patient/Patient.r', 'patient/Patient.s', 'openid']), ['patient/Patient.rs', 'openid']);
     assert.deepEqual(condenseScopes(['patient/Coverage.r', 'patient/Coverage.rs']), ['patient/Coverage.rs']);
@@ -52,7 +52,7 @@ describe('scopes (§1.6)', () => {
   });
 });
 
-describe('/authorize checks (§1.4)', () => {
+describe('/authorize checks (BB2-OAUTH-CLIENT-*, -PKCE-*, -STATE-*)', () => {
   const complete = { code_challenge: 'c'.repeat(43), code_challenge_method: 'S256', state: 's'.repeat(16) };
 
   it('passes a complete request', () => {
@@ -95,7 +95,7 @@ describe('/authorize checks (§1.4)', () => {
   });
 });
 
-describe('grant and token rules (§1.7)', () => {
+describe('grant and token rules (BB2-OAUTH-TOKEN-*, -REFRESH-*)', () => {
   it('shapes the token response in BB2 key order', () => {
     const shaped = rules.shapeTokenResponse({
       accessToken: 'a',

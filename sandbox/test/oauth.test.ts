@@ -1,5 +1,5 @@
 /**
- * The embedded sandbox's OAuth server against bb2-sandbox-facts.md §1–§2, driven over HTTP like a
+ * The embedded sandbox's OAuth server against the BB2-OAUTH-* requirements (requirements/bb2.json), driven over HTTP like a
  * browser (manual redirects, a cookie jar) and like an app's back end (token, revoke, introspect).
  */
 import assert from 'node:assert/strict';
@@ -208,7 +208,7 @@ after(async () => {
   await sb.close();
 });
 
-describe('/authorize: BB2 checks before any login (§1.4)', () => {
+describe('/authorize: BB2 checks before any login (BB2-OAUTH-CLIENT-*, -PKCE-*, -STATE-*)', () => {
   const get = (query: string) => fetch(`${sb.url}/v2/o/authorize/?${query}`, { redirect: 'manual' });
 
   it('answers a missing client_id with the 401 app page', async () => {
@@ -299,7 +299,7 @@ describe('/authorize: BB2 checks before any login (§1.4)', () => {
   });
 });
 
-describe('Medicare login hop and login page (§1.5, §2.2)', () => {
+describe('Medicare login hop and login page (BB2-OAUTH-AUTHORIZE-01, BB2-OAUTH-LOGIN-01)', () => {
   it('sends /mymedicare/login to the login page with bb2api, a 26-digit relay and the callback', async () => {
     const response = await fetch(`${sb.url}/mymedicare/login?next=${encodeURIComponent('/v2/o/authorize/?a=b')}`, { redirect: 'manual' });
     assert.equal(response.status, 302);
@@ -372,7 +372,7 @@ describe('Medicare login hop and login page (§1.5, §2.2)', () => {
   });
 });
 
-describe('consent screen (§2.3, §1.5, §1.6)', () => {
+describe('consent screen (BB2-OAUTH-CONSENT-*, BB2-OAUTH-SCOPE-03)', () => {
   it('has the current DOM: title, heading, form, checkbox, hidden fields, expiry text, buttons', async () => {
     const step = await loginToConsent(sb, app);
     const response = await step.browser.request(step.consentUrl);
@@ -400,7 +400,7 @@ describe('consent screen (§2.3, §1.5, §1.6)', () => {
     assert.match(html, /<input class="ds-c-button ds-c-button--solid" id="approve" type="submit" name="allow" value="Connect">/);
   });
 
-  it('speaks Spanish with lang=es: login button "Entrar", heading, buttons and date (§2.2, §2.3)', async () => {
+  it('speaks Spanish with lang=es: login button "Entrar", heading, buttons and date (BB2-OAUTH-CONSENT-04)', async () => {
     const browser = new Browser(sb.url);
     const query = authorizeQuery(app, pkce().challenge, { lang: 'es' });
     let response = await browser.request(`/v2/o/authorize/?${query}`);
@@ -510,7 +510,7 @@ describe('consent screen (§2.3, §1.5, §1.6)', () => {
   });
 });
 
-describe('token endpoint (§1.7)', () => {
+describe('token endpoint (BB2-OAUTH-TOKEN-*, -TOKENAUTH-*, -CODE-*, -REFRESH-*)', () => {
   it('answers in BB2 shape: key order, types, headers, no id_token', async () => {
     const flow = await authorize(sb, app, { username: 'BBUser29999' });
     const response = await exchange(sb, app, flow);
@@ -639,7 +639,7 @@ describe('token endpoint (§1.7)', () => {
   });
 });
 
-describe('a new consent revokes the earlier tokens of the pair (§1.5)', () => {
+describe('a new consent revokes the earlier tokens of the pair (BB2-OAUTH-CONSENT-02)', () => {
   it('kills the first access and refresh tokens, not another user\'s', async () => {
     const first = await tokensFor(sb, app, { username: 'BBUser00030' });
     const other = await tokensFor(sb, app, { username: 'BBUser00031' });
@@ -652,7 +652,7 @@ describe('a new consent revokes the earlier tokens of the pair (§1.5)', () => {
   });
 });
 
-describe('revocation, introspection, expiry (§1.8)', () => {
+describe('revocation, introspection, expiry (BB2-OAUTH-REVOKE-*, -INTROSPECT-*, -EXPIRE-01)', () => {
   it('revoke_token: revokes an access token only, 200 for unknown tokens', async () => {
     const tokens = await tokensFor(sb, app, { username: 'BBUser00040' });
     let response = await fetch(`${sb.url}/v2/o/revoke_token/`, post({ token: tokens.access_token }, basic(app.id, app.secret)));
@@ -801,7 +801,7 @@ describe('access resolver (oauth/types.ts)', () => {
   });
 });
 
-describe('userinfo (§1.9)', () => {
+describe('userinfo (BB2-OAUTH-USERINFO-*)', () => {
   it('answers 401 without a token, with the DRF body and the Bearer challenge', async () => {
     let response = await fetch(`${sb.url}/v2/connect/userinfo`);
     assert.equal(response.status, 401);
@@ -827,7 +827,7 @@ describe('userinfo (§1.9)', () => {
   });
 });
 
-describe('discovery (§1.2)', () => {
+describe('discovery (BB2-DISCOVERY-OIDC-*, BB2-DISCOVERY-SMART-*)', () => {
   it('serves the same v2 OpenID configuration on all four paths, keys in BB2 order', async () => {
     const bodies = [];
     for (const path of ['/.well-known/openid-configuration', '/.well-known/openid-configuration-v2', '/v1/connect/.well-known/openid-configuration', '/v2/connect/.well-known/openid-configuration']) {

@@ -1,4 +1,4 @@
-/** The sandbox's HTML screens and the date rules they show (bb2-sandbox-facts.md §1.4, §2.2, §2.3). */
+/** The sandbox's HTML screens and the date rules they show (BB2-OAUTH-CLIENT-01..03, BB2-OAUTH-CONSENT-04..05). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applicationErrorPage } from '../src/screens/app-error.js';
@@ -59,7 +59,7 @@ describe('escaping', () => {
   });
 });
 
-describe('consent screen markup (§2.3)', () => {
+describe('consent screen markup (new_authorize_v2.html)', () => {
   const html = consentPage({
     applicationName: 'TestApp',
     hiddenFields: HIDDEN,
@@ -88,7 +88,7 @@ describe('consent screen markup (§2.3)', () => {
   });
 });
 
-describe('Medicare login stand-in (§2.2)', () => {
+describe('Medicare login stand-in (the two-step form BB2\'s Selenium tests drive)', () => {
   const context = { action: '/mock-medicare/login', relay: '1'.repeat(26), redirectUri: 'http://h/mymedicare/sls-callback', language: 'en' as const };
 
   it('asks for the username first, then the password', () => {

@@ -1,5 +1,5 @@
 /**
- * The built-in test client (/testclient/, bb2-sandbox-facts.md §5) end to end with fetch, as a browser
+ * The built-in test client (/testclient/, BB2-TESTCLIENT-*) end to end with fetch, as a browser
  * would use it: authorization link, Medicare login and consent, callback, token page, result pages.
  */
 import assert from 'node:assert/strict';
@@ -88,7 +88,8 @@ describe('authorization link', () => {
       assert.match(url.searchParams.get('client_id') ?? '', /^[A-Za-z0-9]{40}$/);
       assert.equal(url.searchParams.get('redirect_uri'), `${sandbox.url}/testclient/callback`);
       assert.ok((url.searchParams.get('state') ?? '').length >= 16);
-      assert.match(url.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
+      // Padded, as BB2's test client sends it (Python's urlsafe_b64encode keeps the "=").
+      assert.match(url.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}=$/);
       assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
       assert.doesNotMatch(html, /code_verifier|client_secret/);
       const links = linksByText(html);

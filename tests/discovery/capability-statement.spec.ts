@@ -1,7 +1,7 @@
 /**
- * The v1 CapabilityStatement, `GET /v1/fhir/metadata` (bb2-sandbox-facts.md §4.2): served without a
+ * The v1 CapabilityStatement, `GET /v1/fhir/metadata` (BB2-DISCOVERY-METADATA-01..06): served without a
  * token, valid STU3, trimmed by BB2 to Patient, Coverage and ExplanationOfBenefit with read and
- * search-type, JSON formats, and a security block whose SMART oauth-uris agree with discovery (§1.2).
+ * search-type, JSON formats, and a security block whose SMART oauth-uris agree with discovery (BB2-DISCOVERY-OIDC-02).
  */
 import { expect, getJson, requirement, severity, test, type HttpResult } from '../../fixtures/index.js';
 
@@ -27,13 +27,13 @@ test.describe('CapabilityStatement (/v1/fhir/metadata)', () => {
   let metadata: HttpResult;
 
   test.beforeEach(async ({ request, target }) => {
-    // No Authorization header: metadata is public (§4.1 "metadata (no auth)").
+    // No Authorization header: metadata is public (BB2-DISCOVERY-METADATA-01).
     metadata = await getJson(request, target.endpoints.metadata);
   });
 
   test(
     'is served without a token as JSON',
-    { tag: TAGS, annotation: [requirement('BB2 §4.1 (metadata needs no auth), §4.5 (metadata: application/json)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-METADATA-01'), severity('critical')] },
     async () => {
       expect(metadata.status).toBe(200);
       expect(metadata.contentType).toMatch(/^application\/(fhir\+)?json\b/);
@@ -42,7 +42,7 @@ test.describe('CapabilityStatement (/v1/fhir/metadata)', () => {
 
   test(
     'is a valid STU3 CapabilityStatement',
-    { tag: TAGS, annotation: [requirement('FHIR STU3 CapabilityStatement (schema); BB2 §4.2'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-STU3-01'), severity('critical')] },
     async () => {
       expect(metadata.json).toBeValidStu3('CapabilityStatement');
     },
@@ -50,7 +50,7 @@ test.describe('CapabilityStatement (/v1/fhir/metadata)', () => {
 
   test(
     'declares FHIR version 3.0.x',
-    { tag: TAGS, annotation: [requirement('BB2 §4.1 (v1 is STU3, fhirVersion 3.0.2); FHIR STU3 CapabilityStatement.fhirVersion'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-METADATA-02'), severity('critical')] },
     async () => {
       expect((metadata.json as CapabilityStatement).fhirVersion).toMatch(/^3\.0\.\d+$/);
     },
@@ -58,7 +58,7 @@ test.describe('CapabilityStatement (/v1/fhir/metadata)', () => {
 
   test(
     'offers exactly Patient, Coverage and ExplanationOfBenefit, each with read and search-type',
-    { tag: TAGS, annotation: [requirement('BB2 §4.2 (keeps only the three types, forces interactions to read + search-type)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-METADATA-03'), severity('critical')] },
     async () => {
       const resources = (metadata.json as CapabilityStatement).rest?.[0]?.resource ?? [];
       expect(new Set(resources.map((resource) => resource.type))).toEqual(new Set(['Patient', 'Coverage', 'ExplanationOfBenefit']));
@@ -71,7 +71,7 @@ test.describe('CapabilityStatement (/v1/fhir/metadata)', () => {
 
   test(
     'lists the JSON formats application/json and application/fhir+json',
-    { tag: TAGS, annotation: [requirement('BB2 §4.2 (format set to ["application/json","application/fhir+json"])'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-METADATA-04'), severity('normal')] },
     async () => {
       expect(new Set((metadata.json as CapabilityStatement).format)).toEqual(new Set(['application/json', 'application/fhir+json']));
     },
@@ -79,7 +79,7 @@ test.describe('CapabilityStatement (/v1/fhir/metadata)', () => {
 
   test(
     'declares CORS and the OAuth and SMART-on-FHIR security services',
-    { tag: [...TAGS, '@security'], annotation: [requirement('BB2 §4.2 (rest[0].security); FHIR STU3 restful-security-service'), severity('normal')] },
+    { tag: [...TAGS, '@security'], annotation: [requirement('BB2-DISCOVERY-METADATA-05'), severity('normal')] },
     async () => {
       const security = (metadata.json as CapabilityStatement).rest?.[0]?.security;
       expect(security?.cors).toBe(true);
@@ -95,7 +95,7 @@ test.describe('CapabilityStatement (/v1/fhir/metadata)', () => {
 
   test(
     "carries SMART oauth-uris whose token, authorize and revoke URIs are the OpenID configuration's endpoints",
-    { tag: [...TAGS, '@security'], annotation: [requirement('BB2 §4.2 (oauth-uris extension, v2 URIs), §1.2; SMART App Launch 1.0 "oauth-uris"'), severity('critical')] },
+    { tag: [...TAGS, '@security'], annotation: [requirement('BB2-DISCOVERY-METADATA-06'), severity('critical')] },
     async ({ request, target }) => {
       const security = (metadata.json as CapabilityStatement).rest?.[0]?.security;
       const oauthUris = (security?.extension ?? []).find((extension) => extension.url === OAUTH_URIS);
@@ -103,7 +103,7 @@ test.describe('CapabilityStatement (/v1/fhir/metadata)', () => {
       const uri = (name: string) => oauthUris?.extension?.find((extension) => extension.url === name)?.valueUri;
 
       const openid = (await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>;
-      // Compared without a trailing slash: BB2 serves `/o/token` and `/o/token/` alike (§1.1, since 2025-09).
+      // Compared without a trailing slash: BB2 serves `/o/token` and `/o/token/` alike (BB2-DISCOVERY-OIDC-02, since 2025-09).
       const bare = (value: unknown) => (typeof value === 'string' ? value.replace(/\/$/, '') : value);
       expect(bare(uri('token')), 'oauth-uris token').toBe(bare(openid.token_endpoint));
       expect(bare(uri('authorize')), 'oauth-uris authorize').toBe(bare(openid.authorization_endpoint));

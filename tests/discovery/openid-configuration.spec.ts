@@ -1,5 +1,5 @@
 /**
- * OpenID Connect discovery (bb2-sandbox-facts.md §1.2): BB2 serves one document, built for v2, at
+ * OpenID Connect discovery (BB2-DISCOVERY-OIDC-01..06): BB2 serves one document, built for v2, at
  * every v1 and v2 discovery path. Its endpoints are absolute URLs under the target (the issuer).
  */
 import { openidConfigurationVariants } from '../../lib/oauth/endpoints.js';
@@ -10,7 +10,7 @@ const TAGS = ['@discovery'];
 test.describe('OpenID configuration', () => {
   test(
     'is served as JSON at the v1 discovery path without authentication',
-    { tag: TAGS, annotation: [requirement('BB2 §1.1 (OIDC discovery route), §1.2; OpenID Connect Discovery 1.0 §4.2'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-01'), severity('critical')] },
     async ({ request, target }) => {
       const response = await getJson(request, target.endpoints.openidConfiguration);
       expect(response.status).toBe(200);
@@ -21,14 +21,14 @@ test.describe('OpenID configuration', () => {
 
   test(
     "names the target as issuer and BB2's v2 OAuth endpoints, absolute under it",
-    { tag: TAGS, annotation: [requirement('BB2 §1.2 (issuer = HOSTNAME_URL; endpoints reverse()d without trailing slash)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-02'), severity('critical')] },
     async ({ request, target }) => {
       const body = (await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>;
       const base = target.baseUrl;
       expect(body.issuer).toBe(base);
       expect(body.authorization_endpoint).toBe(`${base}/v2/o/authorize`);
       expect(body.revocation_endpoint).toBe(`${base}/v2/o/revoke_token`);
-      // `/v2/o/token` since 2025-09, `/v2/o/token/` before; both are served (§1.2).
+      // `/v2/o/token` since 2025-09, `/v2/o/token/` before; both are served (BB2-DISCOVERY-OIDC-02).
       expect(String(body.token_endpoint).replace(/\/$/, '')).toBe(`${base}/v2/o/token`);
       expect(body.userinfo_endpoint).toBe(`${base}/v2/connect/userinfo`);
       expect(body.fhir_metadata_uri).toBe(`${base}/v2/fhir/metadata`);
@@ -36,8 +36,24 @@ test.describe('OpenID configuration', () => {
   );
 
   test(
+    'fhir_metadata_uri answers a FHIR R4 CapabilityStatement without a token',
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-06'), severity('critical')] },
+    async ({ request, target }) => {
+      const uri = ((await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>).fhir_metadata_uri;
+      expect(typeof uri, 'fhir_metadata_uri is a URL').toBe('string');
+      // Fetched, not only compared as text: the advertised document must exist where it is advertised.
+      const metadata = await getJson(request, uri as string);
+      expect(metadata.status, `GET ${String(uri)}: ${metadata.bodyText.slice(0, 200)}`).toBe(200);
+      expect(metadata.contentType).toMatch(/^application\/(fhir\+)?json\b/);
+      expect(metadata.json).toMatchObject({ resourceType: 'CapabilityStatement' });
+      // The v2 metadata: FHIR R4 (BFD declares 4.0.1; BB2's own fixture shows 4.0.0).
+      expect((metadata.json as { fhirVersion?: unknown }).fhirVersion).toMatch(/^4\.0\.\d+$/);
+    },
+  );
+
+  test(
     'advertises the authorization-code and refresh grants, code and token response types, en-US, and its documentation',
-    { tag: TAGS, annotation: [requirement('BB2 §1.2'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-03'), severity('normal')] },
     async ({ request, target }) => {
       const body = (await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>;
       expect(new Set(body.grant_types_supported as string[])).toEqual(new Set(['refresh_token', 'authorization_code']));
@@ -50,7 +66,7 @@ test.describe('OpenID configuration', () => {
 
   test(
     'has exactly the fields BB2 builds: no jwks_uri and no id_token support',
-    { tag: TAGS, annotation: [requirement('BB2 §1.2 (no jwks_uri, no id_token: DOT OIDC not enabled)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-04'), severity('normal')] },
     async ({ request, target }) => {
       const body = (await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>;
       expect(Object.keys(body).sort()).toEqual(
@@ -74,7 +90,7 @@ test.describe('OpenID configuration', () => {
 
   test(
     'is the same document at every v1 and v2 discovery path',
-    { tag: TAGS, annotation: [requirement('BB2 §1.1 (OIDC discovery: "all v1 variants return the same body as v2")'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-05'), severity('normal')] },
     async ({ request, target }) => {
       const variants = openidConfigurationVariants(target.baseUrl);
       const responses = await Promise.all(variants.map((url) => getJson(request, url)));

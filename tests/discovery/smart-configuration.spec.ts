@@ -1,5 +1,5 @@
 /**
- * SMART App Launch configuration (bb2-sandbox-facts.md §1.2, `build_smart_config_endpoint`): the same
+ * SMART App Launch configuration (BB2-DISCOVERY-SMART-01..06, BB2's `build_smart_config_endpoint`): the same
  * authorization, token and revocation endpoints as the OpenID configuration, PKCE S256 only, and
  * BB2's SMART capabilities. Unlike the OpenID document it has no issuer, userinfo or metadata URI.
  */
@@ -33,7 +33,7 @@ const BB2_CAPABILITIES = [
 test.describe('SMART configuration', () => {
   test(
     'is served as JSON at /v1/fhir/.well-known/smart-configuration without authentication',
-    { tag: TAGS, annotation: [requirement('BB2 §1.1 (SMART configuration route), §1.2; SMART App Launch 2.0 §2.1'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-SMART-01'), severity('critical')] },
     async ({ request, target }) => {
       const response = await getJson(request, target.endpoints.smartConfiguration);
       expect(response.status).toBe(200);
@@ -44,7 +44,7 @@ test.describe('SMART configuration', () => {
 
   test(
     'names the same authorization, token and revocation endpoints as the OpenID configuration',
-    { tag: TAGS, annotation: [requirement('BB2 §1.2 ("the same authorization/revocation/token endpoints")'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-SMART-02'), severity('critical')] },
     async ({ request, target }) => {
       const smart = (await getJson(request, target.endpoints.smartConfiguration)).json as Record<string, unknown>;
       const openid = (await getJson(request, target.endpoints.openidConfiguration)).json as Record<string, unknown>;
@@ -57,7 +57,7 @@ test.describe('SMART configuration', () => {
 
   test(
     'supports PKCE with S256 only',
-    { tag: [...TAGS, '@security'], annotation: [requirement('BB2 §1.2, §1.4 (code_challenge_method must be S256); SMART App Launch 2.0 §2.1'), severity('critical')] },
+    { tag: [...TAGS, '@security'], annotation: [requirement('BB2-DISCOVERY-SMART-03'), severity('critical')] },
     async ({ request, target }) => {
       const smart = (await getJson(request, target.endpoints.smartConfiguration)).json as Record<string, unknown>;
       expect(smart.code_challenge_methods_supported).toEqual(['S256']);
@@ -66,7 +66,7 @@ test.describe('SMART configuration', () => {
 
   test(
     'advertises the authorization-code grant, code and token response types, and BB2 scopes',
-    { tag: TAGS, annotation: [requirement('BB2 §1.2, §1.6'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-SMART-04'), severity('normal')] },
     async ({ request, target }) => {
       const smart = (await getJson(request, target.endpoints.smartConfiguration)).json as Record<string, unknown>;
       expect(smart.grant_types_supported).toEqual(['authorization_code']);
@@ -77,7 +77,7 @@ test.describe('SMART configuration', () => {
 
   test(
     "lists BB2's SMART capabilities",
-    { tag: TAGS, annotation: [requirement('BB2 §1.2 (capabilities); SMART App Launch 2.0 §2.1 capability names'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-SMART-05'), severity('normal')] },
     async ({ request, target }) => {
       const smart = (await getJson(request, target.endpoints.smartConfiguration)).json as Record<string, unknown>;
       expect(new Set(smart.capabilities as string[])).toEqual(new Set(BB2_CAPABILITIES));
@@ -86,7 +86,7 @@ test.describe('SMART configuration', () => {
 
   test(
     'has no issuer, userinfo endpoint or FHIR metadata URI',
-    { tag: TAGS, annotation: [requirement('BB2 §1.2 ("No issuer, userinfo_endpoint, fhir_metadata_uri in the SMART document")'), severity('minor')] },
+    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-SMART-06'), severity('minor')] },
     async ({ request, target }) => {
       const smart = (await getJson(request, target.endpoints.smartConfiguration)).json as Record<string, unknown>;
       expect(Object.keys(smart)).not.toContain('issuer');

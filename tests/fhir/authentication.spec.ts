@@ -1,5 +1,5 @@
 /**
- * The FHIR API takes a token only as `Authorization: Bearer …` (bb2-sandbox-facts.md §4.5, §4.6;
+ * The FHIR API takes a token only as `Authorization: Bearer …` (BB2-FHIR-AUTH-01..06;
  * RFC 6750): no token, a token it never issued and an expired token are 401 with a Bearer challenge
  * and DRF's detail; an `access_token` query parameter is refused with 400 even beside a valid header.
  */
@@ -20,7 +20,7 @@ function expectBearerChallenge(response: HttpResult, what: string): void {
 test.describe('FHIR authentication', () => {
   test(
     'a request without a token is 401 with a Bearer challenge, for Patient, Coverage and ExplanationOfBenefit',
-    { tag: TAGS, annotation: [requirement('BB2 §4.6 (no token → 401 + WWW-Authenticate: Bearer realm="api"); RFC 6750 §3'), severity('blocker')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-AUTH-01', 'RFC6750-3'), severity('blocker')] },
     async ({ fhirAs, beneficiaryToken }) => {
       const anonymous = fhirAs(null);
       expectBearerChallenge(await anonymous.read('Patient', beneficiaryToken.patient), 'Patient read');
@@ -31,7 +31,7 @@ test.describe('FHIR authentication', () => {
 
   test(
     'a token the server never issued is 401 with a Bearer challenge',
-    { tag: TAGS, annotation: [requirement('BB2 §4.6 (unknown token → 401); RFC 6750 §3.1 (invalid_token)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-AUTH-02', 'RFC6750-3'), severity('critical')] },
     async ({ fhirAs }) => {
       const unknown = fhirAs(UNKNOWN_TOKEN);
       expectBearerChallenge(await unknown.search('Patient'), 'Patient search');
@@ -41,7 +41,7 @@ test.describe('FHIR authentication', () => {
 
   test(
     'the challenge for a token the server never issued says error="invalid_token"',
-    { tag: TAGS, annotation: [requirement('RFC 6750 §3.1 (invalid_token); BB2 §4.6 (DOT challenge, inferred)'), severity('minor')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-AUTH-03', 'RFC6750-3.1'), severity('minor')] },
     async ({ fhirAs }) => {
       const response = await fhirAs(UNKNOWN_TOKEN).search('Coverage');
       expect(response.status).toBe(401);
@@ -51,7 +51,7 @@ test.describe('FHIR authentication', () => {
 
   test(
     'an Authorization header of another scheme is 401',
-    { tag: TAGS, annotation: [requirement('BB2 §4.5 (only Authorization: Bearer); RFC 6750 §2.1'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-AUTH-04', 'RFC6750-2.1'), severity('normal')] },
     async ({ fhirAs, beneficiaryToken }) => {
       const basic = `Basic ${Buffer.from(`${beneficiaryToken.username}:x`).toString('base64')}`;
       const response = await fhirAs(null).search('Coverage', {}, { headers: { Authorization: basic } });
@@ -61,7 +61,7 @@ test.describe('FHIR authentication', () => {
 
   test(
     'an expired token is 401 with a Bearer challenge saying error="invalid_token"',
-    { tag: TAGS, annotation: [requirement('BB2 §4.6 (expired token → 401, "The access token has expired."); RFC 6750 §3.1'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-AUTH-05', 'BB2-FHIR-AUTH-03', 'RFC6750-3.1'), severity('critical')] },
     async ({ target, privateSandbox }) => {
       test.skip(target.kind !== 'embedded', embeddedOnlyReason('a token lifetime of seconds'));
       const lifetimeSeconds = 2;
@@ -80,7 +80,7 @@ test.describe('FHIR authentication', () => {
 
   test(
     'an access_token query parameter is refused with 400, even beside a valid Authorization header',
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (access_token in the query → 400); RFC 6750 §2.3 (SHOULD NOT)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-AUTH-06', 'RFC6750-2.3'), severity('critical')] },
     async ({ fhir }) => {
       // A stand-in value: the real token must never travel in a URL, not even in a test.
       const response = await fhir.search('Coverage', { access_token: 'stand-in-not-a-real-token' });

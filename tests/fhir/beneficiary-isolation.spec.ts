@@ -1,5 +1,5 @@
 /**
- * A token reaches its own beneficiary's data only (bb2-sandbox-facts.md §4.3, §4.6, §4.7): another
+ * A token reaches its own beneficiary's data only (BB2-FHIR-ACCESS-01..03): another
  * beneficiary's Patient, Coverage and ExplanationOfBenefit are "Not found." (404); a search naming
  * another beneficiary returns the token's own data (BB2 overrides the subject) or 403. The other
  * beneficiary is the worker's claims user, whose ids come from their own token.
@@ -16,7 +16,7 @@ function notOwn(resources: readonly FhirResource[], element: string, patient: st
   return resources.filter((resource) => referenceOf(resource, element) !== `Patient/${patient}`).map(describe);
 }
 
-/** BB2 lets a search naming someone else either answer for the token's own patient or refuse with 403 (§4.3, §4.6). */
+/** BB2 lets a search naming someone else either answer for the token's own patient or refuse with 403 (BB2-FHIR-ACCESS-03). */
 function expectOwnDataOrForbidden(response: HttpResult, element: string, patient: string, ownTotal: number | undefined): void {
   if (response.status === 403) {
     expect(response.json).toEqual(NO_PERMISSION);
@@ -30,7 +30,7 @@ function expectOwnDataOrForbidden(response: HttpResult, element: string, patient
 test.describe("another beneficiary's data", () => {
   test(
     "a read of another beneficiary's Patient is 404 \"Not found.\"",
-    { tag: TAGS, annotation: [requirement('BB2 §4.6 (Patient read of another id → 404 "Not found.")'), severity('blocker')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-ACCESS-01'), severity('blocker')] },
     async ({ fhir, claimsBeneficiary }) => {
       const response = await fhir.read('Patient', claimsBeneficiary.patient);
       expect(response.status).toBe(404);
@@ -40,7 +40,7 @@ test.describe("another beneficiary's data", () => {
 
   test(
     "reads of another beneficiary's Coverage parts are 404 \"Not found.\"",
-    { tag: TAGS, annotation: [requirement("BB2 §4.6 (Coverage read of another bene's resource → 404), §4.7 (ownership by beneficiary reference)"), severity('blocker')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-ACCESS-02'), severity('blocker')] },
     async ({ fhir, claimsBeneficiary }) => {
       for (const part of COVERAGE_PARTS) {
         const response = await fhir.read('Coverage', `${part}-${claimsBeneficiary.patient}`);
@@ -52,7 +52,7 @@ test.describe("another beneficiary's data", () => {
 
   test(
     "a read of another beneficiary's ExplanationOfBenefit is 404 \"Not found.\"",
-    { tag: TAGS, annotation: [requirement("BB2 §4.6 (EOB read of another bene's resource → 404), §4.7 (ownership by patient reference)"), severity('blocker')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-ACCESS-02'), severity('blocker')] },
     async ({ fhir, claimsEobs }) => {
       const others = [claimsEobs[0], claimsEobs[claimsEobs.length - 1]].flatMap((eob) => resourceId(eob) ?? []);
       expect(others.length, "the other beneficiary's claims").toBeGreaterThan(0);
@@ -66,7 +66,7 @@ test.describe("another beneficiary's data", () => {
 
   test(
     "a Coverage search with another beneficiary's reference gives the token's own Coverage, or 403",
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (beneficiary=Patient/{own id} always wins), §4.6 (403 for someone else)'), severity('blocker')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-ACCESS-03'), severity('blocker')] },
     async ({ fhir, beneficiaryToken, claimsBeneficiary }) => {
       const own = await fhir.search('Coverage');
       const response = await fhir.search('Coverage', { beneficiary: `Patient/${claimsBeneficiary.patient}` });
@@ -76,7 +76,7 @@ test.describe("another beneficiary's data", () => {
 
   test(
     "an ExplanationOfBenefit search with another beneficiary's patient gives the token's own claims, or 403",
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (patient={own id} always wins), §4.6 (403 for someone else)'), severity('blocker')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-ACCESS-03'), severity('blocker')] },
     async ({ fhir, beneficiaryToken, claimsBeneficiary }) => {
       const own = await fhir.search('ExplanationOfBenefit');
       for (const patient of [claimsBeneficiary.patient, `Patient/${claimsBeneficiary.patient}`]) {

@@ -1,5 +1,5 @@
 /**
- * Media types of the FHIR API (bb2-sandbox-facts.md §4.5, §4.6): without an Accept header a FHIR
+ * Media types of the FHIR API (BB2-FHIR-HEADER-01..03, BB2-FHIR-ERROR-01): without an Accept header a FHIR
  * response is JSON — application/json or application/fhir+json, as BB2's DRF renderer order decides;
  * `Accept: application/fhir+json` gives exactly that type and `Accept: application/json` plain JSON.
  * Error bodies are DRF's JSON `{"detail": "…"}`, not OperationOutcome.
@@ -16,7 +16,7 @@ function mediaType(response: HttpResult): string {
 test.describe('FHIR media types', () => {
   test(
     'without an Accept header, reads and searches answer JSON (application/json or application/fhir+json)',
-    { tag: TAGS, annotation: [requirement('BB2 §4.5 (DRF renderers JSON and FHIR JSON)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-HEADER-01'), severity('critical')] },
     async ({ fhir, beneficiaryToken }) => {
       for (const response of [await fhir.read('Patient', beneficiaryToken.patient), await fhir.search('Coverage'), await fhir.search('ExplanationOfBenefit')]) {
         expect(response.status, response.url).toBe(200);
@@ -28,7 +28,7 @@ test.describe('FHIR media types', () => {
 
   test(
     'Accept: application/fhir+json gives Content-Type application/fhir+json',
-    { tag: TAGS, annotation: [requirement('BB2 §4.5 (FHIRRenderer application/fhir+json); FHIR STU3 http §2.21.0.5 (mime type)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-HEADER-02'), severity('normal')] },
     async ({ fhir, beneficiaryToken }) => {
       const accept = { accept: 'application/fhir+json' };
       for (const response of [await fhir.read('Patient', beneficiaryToken.patient, accept), await fhir.search('ExplanationOfBenefit', {}, accept)]) {
@@ -40,7 +40,7 @@ test.describe('FHIR media types', () => {
 
   test(
     'Accept: application/json gives Content-Type application/json',
-    { tag: TAGS, annotation: [requirement('BB2 §4.5 ("application/json when the client asks for it")'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-HEADER-03'), severity('normal')] },
     async ({ fhir }) => {
       const response = await fhir.search('Coverage', {}, { accept: 'application/json' });
       expect(response.status).toBe(200);
@@ -50,7 +50,7 @@ test.describe('FHIR media types', () => {
 
   test(
     'error bodies are JSON objects with a single string "detail" (401, 404, 400)',
-    { tag: TAGS, annotation: [requirement('BB2 §4.6 (v1/v2 use DRF JSON {"detail": "…"}, not OperationOutcome)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-ERROR-01'), severity('normal')] },
     async ({ fhir, fhirAs, claimsBeneficiary }) => {
       const errors = [
         await fhirAs(null).search('Coverage'),

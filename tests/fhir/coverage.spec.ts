@@ -1,5 +1,5 @@
 /**
- * Coverage search and read (bb2-sandbox-facts.md §3, §4.3, §4.4): the token's beneficiary has exactly
+ * Coverage search and read (BB2-FHIR-DATA-04, BB2-FHIR-ID-02, BB2-FHIR-PAGING-03): the token's beneficiary has exactly
  * one Coverage per part, part-a to part-d, with ids `part-x-{patient}` and beneficiary
  * `Patient/{patient}`; each reads back by its id.
  */
@@ -13,7 +13,7 @@ const TAGS = ['@fhir'];
 test.describe('Coverage', () => {
   test(
     "search gives exactly part-a, part-b, part-c and part-d of the token's beneficiary",
-    { tag: TAGS, annotation: [requirement('BB2 §3 (Coverage id = part-x-{bene id}), §4.4 (one resource per part)'), severity('blocker')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-DATA-04', 'BB2-FHIR-ID-02'), severity('blocker')] },
     async ({ fhir, beneficiaryToken }) => {
       const response = await fhir.search('Coverage');
       expect(response.status, response.bodyText.slice(0, 300)).toBe(200);
@@ -25,7 +25,7 @@ test.describe('Coverage', () => {
 
   test(
     "search is one valid STU3 page with total 4, links per BB2's paging, following BB2's rules",
-    { tag: TAGS, annotation: [requirement('BB2 §4.4 (total, links), §3; FHIR STU3 Bundle (schema)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-PAGING-03', 'BB2-FHIR-DATA-04', 'BB2-FHIR-DATA-05', 'BB2-FHIR-ID-02', 'BB2-FHIR-DATA-02', 'BB2-FHIR-ID-01', 'BB2-FHIR-STU3-01'), severity('critical')] },
     async ({ fhir, beneficiaryToken }) => {
       const walk = await walkSearch(fhir, 'Coverage', {}, { bb2: { patientId: beneficiaryToken.patient, synthetic: true } });
       expect(walk.stopped).toBeUndefined();
@@ -38,7 +38,7 @@ test.describe('Coverage', () => {
 
   test(
     'each Coverage of the search reads back by its id as a valid STU3 Coverage of the same beneficiary',
-    { tag: TAGS, annotation: [requirement('BB2 §4.1 (Coverage/{id}), §3; FHIR STU3 Coverage (schema)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-PATH-01', 'BB2-FHIR-ID-02', 'BB2-FHIR-DATA-02', 'BB2-FHIR-STU3-01'), severity('critical')] },
     async ({ fhir, beneficiaryToken }) => {
       for (const part of COVERAGE_PARTS) {
         const id = `${part}-${beneficiaryToken.patient}`;

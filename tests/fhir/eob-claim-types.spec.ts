@@ -1,5 +1,5 @@
 /**
- * The `type` search parameter of ExplanationOfBenefit (bb2-sandbox-facts.md §4.3, §3, §4.7): each of
+ * The `type` search parameter of ExplanationOfBenefit (BB2-FHIR-SEARCH-03..04, BB2-FHIR-ID-03, BB2-FHIR-DATA-03): each of
  * BFD's eight claim types selects exactly the beneficiary's claims of that type (id prefix and eob-type
  * coding agree), with or without the eob-type system; an unknown type is BB2's 400. Each type's
  * claims read back by id. The reference is the beneficiary's whole unfiltered list (`claimsEobs`).
@@ -29,7 +29,7 @@ test.describe('ExplanationOfBenefit type', () => {
   for (const type of CLAIM_TYPES) {
     test(
       `type=${type} returns exactly the beneficiary's ${type} claims`,
-      { tag: TAGS, annotation: [requirement('BB2 §4.3 (type: carrier|pde|dme|hha|hospice|inpatient|outpatient|snf), §3 (EOB id = type-claim id), §4.7 (eob-type coding)'), severity('critical')] },
+      { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-03', 'BB2-FHIR-PAGING-03', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-03', 'BB2-FHIR-DATA-02', 'BB2-FHIR-STU3-01'), severity('critical')] },
       async ({ claimsFhir, claimsBeneficiary, claimsEobs, target }) => {
         const expected = claimsEobs.filter((eob) => claimTypeOfId(resourceId(eob) ?? '') === type);
         if (target.kind === 'embedded') {
@@ -40,7 +40,7 @@ test.describe('ExplanationOfBenefit type', () => {
         expect.soft(notOfType(walk.resources, type), `entries that are not ${type}`).toEqual([]);
         expect.soft(idsOf(walk.resources), `the ${type} claims of the unfiltered search`).toEqual(idsOf(expected));
         expect.soft(walk.total, 'Bundle.total').toBe(expected.length);
-        expect.soft(walk.pagingProblems, 'paging links keep type= (§4.4)').toEqual([]);
+        expect.soft(walk.pagingProblems, 'paging links keep type= (BB2-FHIR-PAGING-03)').toEqual([]);
         expect.soft(formatViolations(walk.violations)).toBe('no violations');
       },
     );
@@ -48,7 +48,7 @@ test.describe('ExplanationOfBenefit type', () => {
 
   test(
     'type with the eob-type system (system|code) selects that type',
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (type optionally prefixed by https://bluebutton.cms.gov/resources/codesystem/eob-type|)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-03'), severity('normal')] },
     async ({ claimsFhir, claimsEobs }) => {
       const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', { type: `${EOB_TYPE_SYSTEM}|pde`, _count: 50 }, { validate: false });
       expect(walk.stopped).toBeUndefined();
@@ -59,7 +59,7 @@ test.describe('ExplanationOfBenefit type', () => {
 
   test(
     'a comma-separated type list selects the union of those types',
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (type: comma-separated list)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-03'), severity('normal')] },
     async ({ claimsFhir, claimsEobs }) => {
       const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', { type: 'carrier,pde', _count: 50 }, { validate: false });
       expect(walk.stopped).toBeUndefined();
@@ -70,7 +70,7 @@ test.describe('ExplanationOfBenefit type', () => {
 
   test(
     'an unknown type is refused with 400 "the type parameter value is not valid"',
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (bad type value → 400), §4.6'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-04'), severity('normal')] },
     async ({ claimsFhir }) => {
       const response = await claimsFhir.search('ExplanationOfBenefit', { type: 'professional' });
       expect(response.status, response.bodyText.slice(0, 300)).toBe(400);
@@ -80,7 +80,7 @@ test.describe('ExplanationOfBenefit type', () => {
 
   test(
     'one claim of each type found reads back by id as a valid STU3 ExplanationOfBenefit of that type',
-    { tag: TAGS, annotation: [requirement('BB2 §4.1 (ExplanationOfBenefit/{id}), §3, §4.7; FHIR STU3 ExplanationOfBenefit (schema)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-PATH-01', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-02', 'BB2-FHIR-DATA-03', 'BB2-FHIR-STU3-01'), severity('critical')] },
     async ({ claimsFhir, claimsBeneficiary, claimsEobs, target }) => {
       const typesFound = CLAIM_TYPES.filter((type) => claimsEobs.some((eob) => claimTypeOfId(resourceId(eob) ?? '') === type));
       if (target.kind === 'embedded') expect(typesFound, `${claimsBeneficiary.username}'s claim types`).toEqual([...CLAIM_TYPES]);

@@ -1,5 +1,5 @@
 /**
- * The paging parameters' bounds (bb2-sandbox-facts.md §4.3, §4.4, §4.6): `_count` is an integer from
+ * The paging parameters' bounds (BB2-FHIR-PAGING-01..04): `_count` is an integer from
  * 1 to 50 as far as a client can use it (0 is BFD's "Invalid pageSize", above 50 and non-integers are
  * BB2's own 400s); `count` is BB2's alias of `_count`; a startIndex past the end is BFD's 400.
  * Errors are DRF's `{"detail": "…"}`.
@@ -20,7 +20,7 @@ test.describe('ExplanationOfBenefit _count and startIndex', () => {
   for (const { value, why } of REFUSED_COUNTS) {
     test(
       `_count=${value} is refused with 400 (${why})`,
-      { tag: TAGS, annotation: [requirement('BB2 §4.3 (_count int 0–50), §4.4 (_count=0 → BFD 400), §4.6 (400 {"detail"})'), severity('normal')] },
+      { tag: TAGS, annotation: [requirement('BB2-FHIR-PAGING-01'), severity('normal')] },
       async ({ fhir }) => {
         const response = await fhir.search('ExplanationOfBenefit', { _count: value });
         expect(response.status, response.bodyText.slice(0, 300)).toBe(400);
@@ -31,7 +31,7 @@ test.describe('ExplanationOfBenefit _count and startIndex', () => {
 
   test(
     `_count=${MAX_PAGE_SIZE} is accepted: at most ${MAX_PAGE_SIZE} entries, and the links page by ${MAX_PAGE_SIZE}`,
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (max 50), §4.4 (links carry _count)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-PAGING-01', 'BB2-FHIR-PAGING-03'), severity('normal')] },
     async ({ claimsFhir }) => {
       const response = await claimsFhir.search('ExplanationOfBenefit', { _count: MAX_PAGE_SIZE });
       expect(response.status, response.bodyText.slice(0, 300)).toBe(200);
@@ -43,7 +43,7 @@ test.describe('ExplanationOfBenefit _count and startIndex', () => {
 
   test(
     'count is taken as _count',
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 ("count is renamed to _count")'), severity('minor')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-PAGING-02'), severity('minor')] },
     async ({ claimsFhir }) => {
       const response = await claimsFhir.search('ExplanationOfBenefit', { count: 3 });
       expect(response.status, response.bodyText.slice(0, 300)).toBe(200);
@@ -55,7 +55,7 @@ test.describe('ExplanationOfBenefit _count and startIndex', () => {
 
   test(
     'a startIndex at or past the end of the result is refused with 400',
-    { tag: TAGS, annotation: [requirement('BB2 §4.4 (startIndex >= total → BFD 400 "must be less than than result size"), §4.6'), severity('minor')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-PAGING-04'), severity('minor')] },
     async ({ claimsFhir, claimsEobs }) => {
       test.skip(claimsEobs.length === 0, 'the beneficiary has no claims, so there is no end to page past');
       const response = await claimsFhir.search('ExplanationOfBenefit', { startIndex: claimsEobs.length, _count: 10 });

@@ -1,5 +1,5 @@
 /**
- * Date filters of ExplanationOfBenefit search (bb2-sandbox-facts.md §4.3; FHIR STU3 search, date
+ * Date filters of ExplanationOfBenefit search (BB2-FHIR-SEARCH-05..06; FHIR STU3 search, date
  * prefixes): `_lastUpdated` (meta.lastUpdated) and `service-date` (the claim's through date) with each
  * prefix BB2 admits — lt, le, gt, ge. Every claim returned satisfies the filter, and the two halves
  * lt|ge and le|gt of one day together hold every claim. A value without one of those prefixes is
@@ -17,12 +17,11 @@ interface DateFilter {
   readonly parameter: '_lastUpdated' | 'service-date';
   /** The date of a claim that the filter compares. */
   readonly dateOf: (eob: FhirResource) => string | undefined;
-  readonly requirement: string;
 }
 
 const FILTERS: readonly DateFilter[] = [
-  { parameter: '_lastUpdated', dateOf: lastUpdated, requirement: 'BB2 §4.3 (_lastUpdated: lt|le|gt|ge); FHIR STU3 search §2.21.1.3 (date prefixes)' },
-  { parameter: 'service-date', dateOf: serviceEndDate, requirement: 'BB2 §4.3 (service-date: lt|le|gt|ge); FHIR STU3 search §2.21.1.3 (date prefixes)' },
+  { parameter: '_lastUpdated', dateOf: lastUpdated },
+  { parameter: 'service-date', dateOf: serviceEndDate },
 ];
 
 const MEANING: Record<DatePrefix, string> = { lt: 'before', le: 'on or before', gt: 'after', ge: 'on or after' };
@@ -52,20 +51,20 @@ test.describe('ExplanationOfBenefit date filters', () => {
     for (const prefix of DATE_PREFIXES) {
       test(
         `${filter.parameter}=${prefix}<day> returns only claims dated ${MEANING[prefix]} that day`,
-        { tag: TAGS, annotation: [requirement(filter.requirement), severity('normal')] },
+        { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-05', 'BB2-FHIR-PAGING-03'), severity('normal')] },
         async ({ claimsFhir, claimsEobs }) => {
           const day = middleDay(claimsEobs, filter.dateOf);
           const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', { [filter.parameter]: `${prefix}${day}`, _count: 50 }, { validate: false });
           expect(walk.stopped).toBeUndefined();
           expect.soft(notSatisfying(walk.resources, filter, prefix, day), `claims not ${MEANING[prefix]} ${day}`).toEqual([]);
-          expect.soft(walk.pagingProblems, `paging links keep ${filter.parameter}= (§4.4)`).toEqual([]);
+          expect.soft(walk.pagingProblems, `paging links keep ${filter.parameter}= (BB2-FHIR-PAGING-03)`).toEqual([]);
         },
       );
     }
 
     test(
       `${filter.parameter} lt|ge and le|gt of one day each split the claims with none missing`,
-      { tag: TAGS, annotation: [requirement(filter.requirement), severity('normal')] },
+      { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-05'), severity('normal')] },
       async ({ claimsFhir, claimsEobs }) => {
         const day = middleDay(claimsEobs, filter.dateOf);
         const totals: Partial<Record<DatePrefix, number | undefined>> = {};
@@ -83,7 +82,7 @@ test.describe('ExplanationOfBenefit date filters', () => {
 
   test(
     'service-date ge and le together select the claims between the two days',
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (service-date is repeatable)'), severity('minor')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-05'), severity('minor')] },
     async ({ claimsFhir, claimsEobs }) => {
       const days = claimsEobs.flatMap((eob) => serviceEndDate(eob) ?? []).sort();
       const from = days[Math.floor(days.length / 4)] as string;
@@ -107,7 +106,7 @@ test.describe('ExplanationOfBenefit date filters', () => {
   for (const [parameter, value] of BAD_OPERATORS) {
     test(
       `${parameter}=${value} is refused with 400 "the ${parameter} operator is not valid"`,
-      { tag: TAGS, annotation: [requirement('BB2 §4.3 (must start with lt|le|gt|ge), §4.6 (400 detail)'), severity('normal')] },
+      { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-06'), severity('normal')] },
       async ({ fhir }) => {
         const response = await fhir.search('ExplanationOfBenefit', { [parameter]: value });
         expect(response.status, response.bodyText.slice(0, 300)).toBe(400);

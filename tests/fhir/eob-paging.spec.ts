@@ -1,5 +1,5 @@
 /**
- * ExplanationOfBenefit search paged from the first page to the last (bb2-sandbox-facts.md §4.3, §4.4):
+ * ExplanationOfBenefit search paged from the first page to the last (BB2-FHIR-PAGING-01, BB2-FHIR-PAGING-03):
  * BB2 always pages (default _count 10, at most 50); every page links first/last (next/previous where
  * they exist) with the right startIndex and _count; Bundle.total counts every match and equals the
  * entries seen; no claim comes twice; every EOB received is valid STU3 and follows BB2's rules.
@@ -20,13 +20,13 @@ test.describe('ExplanationOfBenefit paging', () => {
   for (const { label, params, size } of PAGE_SIZES) {
     test(
       `paged with ${label} to the last page: links right on every page, total equals the entries seen, no claim twice`,
-      { tag: TAGS, annotation: [requirement('BB2 §4.3 (_count default 10, max 50), §4.4 (total, first/next/previous/last/self, startIndex)'), severity('critical')] },
+      { tag: TAGS, annotation: [requirement('BB2-FHIR-PAGING-03', 'BB2-FHIR-PAGING-01'), severity('critical')] },
       async ({ claimsFhir, claimsBeneficiary }) => {
         // Validity is the next test's concern; this walk checks the paging only.
         const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', params, { validate: false });
         expect(walk.stopped, 'the walk ends on a page without a next link').toBeUndefined();
         expect(walk.total, `${claimsBeneficiary.username} has claims`).toBeGreaterThan(0);
-        expect.soft(walk.pagingProblems, 'links, page sizes and totals of every page (§4.4)').toEqual([]);
+        expect.soft(walk.pagingProblems, 'links, page sizes and totals of every page (BB2-FHIR-PAGING-03)').toEqual([]);
         expect.soft(walk.duplicates, 'claims served twice').toEqual([]);
         expect.soft(walk.resources.length, 'entries seen over all pages = Bundle.total').toBe(walk.total);
         expect.soft(walk.pages.length, `pages of ${size}`).toBe(Math.max(1, Math.ceil((walk.total ?? 0) / size)));
@@ -35,7 +35,7 @@ test.describe('ExplanationOfBenefit paging', () => {
 
     test(
       `paged with ${label}: every ExplanationOfBenefit received is valid STU3 and follows BB2's rules`,
-      { tag: TAGS, annotation: [requirement('FHIR STU3 Bundle and ExplanationOfBenefit (schema); BB2 §3, §4.7 (ids, eob-type coding, patient reference)'), severity('critical')] },
+      { tag: TAGS, annotation: [requirement('BB2-FHIR-STU3-01', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-02', 'BB2-FHIR-DATA-03', 'BB2-FHIR-DATA-05'), severity('critical')] },
       async ({ claimsFhir, claimsBeneficiary }) => {
         const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', params, { bb2: { patientId: claimsBeneficiary.patient, synthetic: true } });
         expect(walk.stopped).toBeUndefined();

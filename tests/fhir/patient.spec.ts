@@ -1,5 +1,5 @@
 /**
- * Patient read and search (bb2-sandbox-facts.md §4.1, §4.3, §3): a beneficiary's token reads exactly
+ * Patient read and search (BB2-FHIR-PATH-01, BB2-FHIR-SEARCH-01..02, BB2-FHIR-ACCESS-04, BB2-FHIR-ID-01, BB2-FHIR-IDENTIFIER-*): a beneficiary's token reads exactly
  * their own Patient, valid STU3 and shaped by BB2 (synthetic bene id, BB2's identifier systems, an
  * address trimmed to state and postal code); a search is a Bundle of that one Patient; `_id` of anyone
  * else is 404 before BB2 asks BFD.
@@ -12,7 +12,7 @@ const TAGS = ['@fhir'];
 test.describe('Patient', () => {
   test(
     "read of the token's own patient is a valid STU3 Patient with that id",
-    { tag: TAGS, annotation: [requirement('BB2 §4.1 (Patient/{id}); FHIR STU3 Patient (schema)'), severity('blocker')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-PATH-01', 'BB2-FHIR-STU3-01'), severity('blocker')] },
     async ({ fhir, beneficiaryToken }) => {
       const response = await fhir.read('Patient', beneficiaryToken.patient);
       expect(response.status, response.bodyText.slice(0, 300)).toBe(200);
@@ -23,7 +23,7 @@ test.describe('Patient', () => {
 
   test(
     "read follows BB2's rules: synthetic bene id, identifier systems, address trimmed to state and postal code",
-    { tag: TAGS, annotation: [requirement('BB2 §3 (ids, identifier systems, includeAddressFields: False)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-ID-01', 'BB2-FHIR-IDENTIFIER-01', 'BB2-FHIR-IDENTIFIER-02', 'BB2-FHIR-IDENTIFIER-03', 'BB2-FHIR-DATA-01'), severity('critical')] },
     async ({ fhir, beneficiaryToken }) => {
       const response = await fhir.read('Patient', beneficiaryToken.patient);
       expect(response.status).toBe(200);
@@ -33,7 +33,7 @@ test.describe('Patient', () => {
 
   test(
     'search without parameters is a searchset Bundle of exactly the own Patient, valid STU3 and following BB2 rules',
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (no _id → _id={own id}), §4.4 (total); FHIR STU3 Bundle'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-01', 'BB2-FHIR-DATA-05', 'BB2-FHIR-ID-01', 'BB2-FHIR-IDENTIFIER-01', 'BB2-FHIR-IDENTIFIER-02', 'BB2-FHIR-IDENTIFIER-03', 'BB2-FHIR-DATA-01', 'BB2-FHIR-STU3-01'), severity('critical')] },
     async ({ fhir, beneficiaryToken }) => {
       const response = await fhir.search('Patient');
       expect(response.status, response.bodyText.slice(0, 300)).toBe(200);
@@ -46,7 +46,7 @@ test.describe('Patient', () => {
 
   test(
     'search with _id of the own patient gives that one Patient',
-    { tag: TAGS, annotation: [requirement('BB2 §4.3 (Patient search keeps _id)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-02'), severity('normal')] },
     async ({ fhir, beneficiaryToken }) => {
       const response = await fhir.search('Patient', { _id: beneficiaryToken.patient });
       expect(response.status, response.bodyText.slice(0, 300)).toBe(200);
@@ -56,7 +56,7 @@ test.describe('Patient', () => {
 
   test(
     'search with _id of another patient is 404 "Not found."',
-    { tag: [...TAGS, '@security'], annotation: [requirement('BB2 §4.3 (_id ≠ own id → 404 before BFD), §4.6'), severity('critical')] },
+    { tag: [...TAGS, '@security'], annotation: [requirement('BB2-FHIR-ACCESS-04'), severity('critical')] },
     async ({ fhir, claimsBeneficiary }) => {
       const response = await fhir.search('Patient', { _id: claimsBeneficiary.patient });
       expect(response.status).toBe(404);

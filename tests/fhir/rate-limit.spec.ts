@@ -1,5 +1,5 @@
 /**
- * Rate limiting of the FHIR API (bb2-sandbox-facts.md §4.5): every FHIR response carries
+ * Rate limiting of the FHIR API (BB2-FHIR-RATE-01..02): every FHIR response carries
  * X-RateLimit-Limit, -Remaining and -Reset; once a token's budget is spent, 429 with Retry-After.
  * The budget is configurable only on the embedded sandbox, so the 429 check starts a second embedded
  * sandbox with a budget of 3 requests a minute and skips on an external target.
@@ -16,7 +16,7 @@ function rateLimitHeaders(response: HttpResult): { limit: string | undefined; re
 test.describe('FHIR rate limit', () => {
   test(
     'FHIR responses carry X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset',
-    { tag: TAGS, annotation: [requirement('BB2 §4.5 (ThrottleMiddleware: rate-limit headers, populated on FHIR views)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-RATE-01'), severity('normal')] },
     async ({ fhir, beneficiaryToken }) => {
       for (const response of [await fhir.read('Patient', beneficiaryToken.patient), await fhir.search('Coverage'), await fhir.search('ExplanationOfBenefit')]) {
         expect(response.status, response.url).toBe(200);
@@ -34,7 +34,7 @@ test.describe('FHIR rate limit', () => {
 
   test(
     'past the budget a token gets 429 with Retry-After, and Remaining counts down to it',
-    { tag: [...TAGS, '@security'], annotation: [requirement('BB2 §4.5 (per-token throttle; 429 with Retry-After); RFC 6585 §4'), severity('normal')] },
+    { tag: [...TAGS, '@security'], annotation: [requirement('BB2-FHIR-RATE-02', 'RFC6585-4'), severity('normal')] },
     async ({ target, privateSandbox }) => {
       test.skip(target.kind !== 'embedded', embeddedOnlyReason('a rate limit of 3 requests a minute'));
       const limit = 3;

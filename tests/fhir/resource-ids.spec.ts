@@ -1,5 +1,5 @@
 /**
- * Ids and types the FHIR API does not serve (bb2-sandbox-facts.md §3, §4.1, §4.6): unknown ids are
+ * Ids and types the FHIR API does not serve (BB2-FHIR-ID-04..05, BB2-FHIR-PATH-02, BB2-FHIR-ACCESS-01): unknown ids are
  * "Not found." (404); ids BFD cannot parse are 400 with a detail; types other than Patient, Coverage
  * and ExplanationOfBenefit have no route (404).
  */
@@ -11,7 +11,7 @@ const NOT_FOUND = { detail: 'Not found.' };
 test.describe('FHIR ids and resource types', () => {
   test(
     'unknown Patient, Coverage and ExplanationOfBenefit ids are 404 "Not found."',
-    { tag: TAGS, annotation: [requirement('BB2 §4.6 (unknown resource → 404 "Not found."); IT: Patient 99999999999999, Coverage part-a-99999999999999'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-ID-05'), severity('critical')] },
     async ({ fhir }) => {
       for (const [resourceType, id] of [
         ['Patient', '-99999999999999'],
@@ -27,7 +27,7 @@ test.describe('FHIR ids and resource types', () => {
 
   test(
     'Coverage and ExplanationOfBenefit ids that do not fit BFD\'s id patterns are 400 with a detail',
-    { tag: TAGS, annotation: [requirement('BB2 §3 (id patterns), §4.6 (BFD 4xx → 400 {"detail"}); IT test_err_response_caused_by_illegalarguments'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-ID-04'), severity('normal')] },
     async ({ fhir, beneficiaryToken }) => {
       for (const [resourceType, id] of [
         ['Coverage', `part-d___-${beneficiaryToken.patient}`],
@@ -42,7 +42,7 @@ test.describe('FHIR ids and resource types', () => {
 
   test(
     'a Patient id that is not the token\'s patient is 404 even when it is not a number',
-    { tag: [...TAGS, '@security'], annotation: [requirement('BB2 §4.6 (Patient read of another id → 404 before BFD)'), severity('minor')] },
+    { tag: [...TAGS, '@security'], annotation: [requirement('BB2-FHIR-ACCESS-01'), severity('minor')] },
     async ({ fhir }) => {
       const response = await fhir.read('Patient', 'not-a-patient-id');
       expect(response.status).toBe(404);
@@ -52,7 +52,7 @@ test.describe('FHIR ids and resource types', () => {
 
   test(
     'a resource type BB2 does not serve (Observation) is 404',
-    { tag: TAGS, annotation: [requirement('BB2 §4.1 ("Other resource types → 404"), §4.6'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-PATH-02'), severity('normal')] },
     async ({ fhir }) => {
       for (const response of [await fhir.search('Observation'), await fhir.read('Observation', '1')]) {
         expect(response.status, response.url).toBe(404);

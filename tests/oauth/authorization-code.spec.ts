@@ -1,5 +1,5 @@
 /**
- * Authorization codes are single-use (RFC 6749 §4.1.2, §10.5; bb2-sandbox-facts.md §1.7: DOT deletes
+ * Authorization codes are single-use (RFC 6749 §4.1.2, §10.5; BB2-OAUTH-CODE-01: DOT deletes
  * the grant on exchange): a second exchange of the same code, or a code never issued, gets invalid_grant.
  */
 import { createPkcePair } from '../../lib/oauth/pkce.js';
@@ -10,7 +10,7 @@ const TAGS = ['@oauth', '@security'];
 test.describe('authorization code', () => {
   test(
     'a code exchanged once is refused the second time with 400 invalid_grant',
-    { tag: TAGS, annotation: [requirement('RFC 6749 §4.1.2 ("MUST NOT use the authorization code more than once"); BB2 §1.7'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-CODE-01', 'RFC6749-4.1.2'), severity('critical')] },
     async ({ freshAuthorization, oauthClient }) => {
       const exchange = { code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri };
       const first = await oauthClient.exchangeCode(exchange);
@@ -23,7 +23,7 @@ test.describe('authorization code', () => {
 
   test(
     'a code that was never issued is refused with 400 invalid_grant',
-    { tag: TAGS, annotation: [requirement('RFC 6749 §5.2 (invalid_grant); BB2 §1.7 (bad code)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-CODE-02', 'RFC6749-5.2'), severity('normal')] },
     async ({ oauthClient, target }) => {
       const result = await oauthClient.exchangeCode({
         code: 'NeverIssuedCode0000000000000000',

@@ -1,5 +1,5 @@
 /**
- * Client authentication (RFC 6749 §2.3.1; bb2-sandbox-facts.md §1.4, §1.7): BB2 apps are confidential
+ * Client authentication (RFC 6749 §2.3.1; BB2-OAUTH-TOKENAUTH-01..04, BB2-OAUTH-CLIENT-05): BB2 apps are confidential
  * clients; /token takes HTTP Basic or form-field credentials and refuses a wrong or missing secret,
  * and /authorize refuses a client_secret in the URL.
  */
@@ -12,7 +12,7 @@ const TAGS = ['@oauth', '@security'];
 test.describe('client authentication', () => {
   test(
     'HTTP Basic client credentials are accepted at /token',
-    { tag: TAGS, annotation: [requirement('RFC 6749 §2.3.1; BB2 §1.7 (Basic, SITE authorization.mdx)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKENAUTH-01', 'RFC6749-2.3.1'), severity('critical')] },
     async ({ freshAuthorization, oauthClient }) => {
       const result = await oauthClient.exchangeCode(
         { code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri },
@@ -24,7 +24,7 @@ test.describe('client authentication', () => {
 
   test(
     'client_id and client_secret as form fields are accepted at /token',
-    { tag: TAGS, annotation: [requirement('RFC 6749 §2.3.1; BB2 §1.7 (body client auth, Postman collection)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKENAUTH-02', 'RFC6749-2.3.1'), severity('normal')] },
     async ({ freshAuthorization, oauthClient }) => {
       const result = await oauthClient.exchangeCode(
         { code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri },
@@ -36,7 +36,7 @@ test.describe('client authentication', () => {
 
   test(
     'a wrong client secret is refused with 401 invalid_client',
-    { tag: TAGS, annotation: [requirement('RFC 6749 §5.2 (invalid_client, 401 with Basic); BB2 §1.7'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKENAUTH-03', 'RFC6749-5.2'), severity('critical')] },
     async ({ freshAuthorization, oauthClient, target }) => {
       const result = await oauthClient.exchangeCode(
         { code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri },
@@ -49,7 +49,7 @@ test.describe('client authentication', () => {
 
   test(
     'a token request with the client id but no secret is refused with 401 invalid_client',
-    { tag: TAGS, annotation: [requirement('RFC 6749 §3.2.1 (confidential clients MUST authenticate); BB2 §1.7 (confidential without secret → 401)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKENAUTH-04', 'RFC6749-3.2.1'), severity('critical')] },
     async ({ freshAuthorization, oauthClient, target }) => {
       const result = await oauthClient.exchangeCode(
         { code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri },
@@ -62,7 +62,7 @@ test.describe('client authentication', () => {
 
   test(
     'a client_secret in the authorize URL is refused with 400 "Illegal query parameter [client_secret] detected"',
-    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 4 (400 text/plain); RFC 6749 §2.3.1 (secret MUST NOT be in the URI)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-CLIENT-05', 'RFC6749-2.3.1'), severity('critical')] },
     async ({ request, target }) => {
       // A stand-in value: the real secret must never travel in a URL, not even in a test.
       const { url } = buildAuthorizeRequest({

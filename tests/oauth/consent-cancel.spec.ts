@@ -1,12 +1,12 @@
 /**
- * The beneficiary cancels on the consent screen (bb2-sandbox-facts.md §1.5 step 6): BB2 redirects to
+ * The beneficiary cancels on the consent screen (BB2-OAUTH-CONSENT-01): BB2 redirects to
  * the app with `error=access_denied` and the state, and no code.
  */
 import { expect, requirement, severity, test } from '../../fixtures/index.js';
 
 test(
   'Cancel on the consent screen redirects with error=access_denied, the unchanged state and no code',
-  { tag: ['@oauth'], annotation: [requirement('RFC 6749 §4.1.2.1; BB2 §1.5 (Cancel/Deny → access_denied&state)'), severity('critical')] },
+  { tag: ['@oauth'], annotation: [requirement('BB2-OAUTH-CONSENT-01', 'RFC6749-4.1.2.1'), severity('critical')] },
   async ({ authorizeAsBeneficiary }) => {
     const authorization = await authorizeAsBeneficiary({ decision: 'cancel' });
     expect(authorization.kind).toBe('error');

@@ -1,6 +1,6 @@
 /**
  * A new consent replaces the earlier one: BB2 deletes every earlier access and refresh token of the
- * same app/beneficiary pair when the beneficiary connects again (bb2-sandbox-facts.md §1.5).
+ * same app/beneficiary pair when the beneficiary connects again (BB2-OAUTH-CONSENT-02).
  */
 import { expect, getJson, requirement, severity, test } from '../../fixtures/index.js';
 
@@ -9,7 +9,7 @@ test.describe('a new consent', () => {
     "revokes the app's earlier access and refresh tokens for that beneficiary",
     {
       tag: ['@oauth', '@security'],
-      annotation: [requirement('BB2 §1.5 (successful consent deletes all earlier tokens of the app/bene pair); §1.7 (refresh token not found → 400)'), severity('critical')],
+      annotation: [requirement('BB2-OAUTH-CONSENT-02', 'BB2-OAUTH-REFRESH-06'), severity('critical')],
     },
     async ({ issueTokens, oauthClient, request, spareUser, target }) => {
       const user = spareUser();

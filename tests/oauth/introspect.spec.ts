@@ -1,5 +1,5 @@
 /**
- * Token introspection, `/v1/o/introspect/` with client authentication (bb2-sandbox-facts.md §1.8;
+ * Token introspection, `/v1/o/introspect/` with client authentication (BB2-OAUTH-INTROSPECT-01..02;
  * RFC 7662): `active: true` with scope, exp, client_id and username for a live token, `active: false`
  * for anything else.
  */
@@ -10,7 +10,7 @@ const TAGS = ['@oauth'];
 test.describe('introspect', () => {
   test(
     'a live access token is active, with its scope, expiry, client_id and username',
-    { tag: TAGS, annotation: [requirement('RFC 7662 §2.2; BB2 §1.8 (DOT body: active, scope, exp, client_id, username)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-INTROSPECT-01', 'RFC7662-2.2'), severity('normal')] },
     async ({ issueTokens, oauthClient, target }) => {
       const { tokens } = await issueTokens();
       const result = await oauthClient.introspect(tokens.accessToken);
@@ -25,7 +25,7 @@ test.describe('introspect', () => {
 
   test(
     'a revoked access token is inactive',
-    { tag: [...TAGS, '@security'], annotation: [requirement('RFC 7662 §2.2 (revoked → active false); BB2 §1.8'), severity('normal')] },
+    { tag: [...TAGS, '@security'], annotation: [requirement('BB2-OAUTH-INTROSPECT-02', 'RFC7662-2.2'), severity('normal')] },
     async ({ issueTokens, oauthClient }) => {
       const { tokens } = await issueTokens();
       expect((await oauthClient.revokeToken(tokens.accessToken)).status).toBe(200);
@@ -37,7 +37,7 @@ test.describe('introspect', () => {
 
   test(
     'a token never issued is inactive',
-    { tag: TAGS, annotation: [requirement('RFC 7662 §2.2; BB2 §1.8 ({"active": false})'), severity('minor')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-INTROSPECT-02', 'RFC7662-2.2'), severity('minor')] },
     async ({ oauthClient }) => {
       const result = await oauthClient.introspect('NeverIssuedToken000000000000000');
       expect(result.status).toBe(200);

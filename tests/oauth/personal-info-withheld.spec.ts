@@ -1,5 +1,5 @@
 /**
- * The beneficiary unticks "Personal Information" on the consent screen (bb2-sandbox-facts.md §1.6,
+ * The beneficiary unticks "Personal Information" on the consent screen (BB2-OAUTH-SCOPE-03..04,
  * WS selenium test_auth_grant_w_no_demo): the token loses the demographic scopes, Patient and userinfo
  * answer 403 with BB2's detail, while Coverage and ExplanationOfBenefit stay readable.
  */
@@ -18,7 +18,7 @@ test.describe('Personal Information withheld', () => {
 
   test(
     'the token has no demographic scope but still names the patient',
-    { tag: TAGS, annotation: [requirement('BB2 §1.6 (BENE_PERSONAL_INFO_SCOPES removed; token still has patient)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-SCOPE-03'), severity('critical')] },
     async () => {
       for (const scope of DEMOGRAPHIC_SCOPES) expect(issued.tokens.scopes.has(scope), `scope ${scope}`).toBe(false);
       expect(issued.tokens.patient).toMatch(/^-?\d+$/);
@@ -27,7 +27,7 @@ test.describe('Personal Information withheld', () => {
 
   test(
     'Patient read and search answer 403 with BB2\'s detail',
-    { tag: TAGS, annotation: [requirement('BB2 §1.6, §4.6 (token lacks the scope → 403 "You do not have permission to perform this action.")'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-SCOPE-04'), severity('critical')] },
     async ({ request, target }) => {
       const { accessToken, patient } = issued.tokens;
       for (const url of [`${target.endpoints.fhirBase}/Patient/${patient}`, `${target.endpoints.fhirBase}/Patient/`]) {
@@ -40,7 +40,7 @@ test.describe('Personal Information withheld', () => {
 
   test(
     'userinfo answers 403 with BB2\'s detail',
-    { tag: TAGS, annotation: [requirement('BB2 §1.6, §1.9 (no profile scope → 403)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-USERINFO-03'), severity('critical')] },
     async ({ oauthClient }) => {
       const userinfo = await oauthClient.userinfo(issued.tokens.accessToken);
       expect(userinfo.status).toBe(403);
@@ -50,7 +50,7 @@ test.describe('Personal Information withheld', () => {
 
   test(
     'Coverage and ExplanationOfBenefit searches still answer 200',
-    { tag: TAGS, annotation: [requirement('BB2 §1.6 ("Coverage/EOB still 200")'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-SCOPE-04'), severity('critical')] },
     async ({ request, target }) => {
       for (const url of [`${target.endpoints.fhirBase}/Coverage/`, `${target.endpoints.fhirBase}/ExplanationOfBenefit/`]) {
         const response = await getJson(request, url, issued.tokens.accessToken);

@@ -1,9 +1,9 @@
 /**
- * PKCE (RFC 7636), required by BB2 since 2025-12 (bb2-sandbox-facts.md §1.4, §1.7): the authorize
+ * PKCE (RFC 7636), required by BB2 since 2025-12 (BB2-OAUTH-PKCE-01..04): the authorize
  * request must carry an S256 challenge, and the token request the matching verifier.
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
-import { createDifferentVerifier } from '../../lib/oauth/pkce.js';
+import { createDifferentVerifier, createPkcePair } from '../../lib/oauth/pkce.js';
 import { expect, requestAuthorize, requirement, severity, test } from '../../fixtures/index.js';
 
 const TAGS = ['@oauth', '@security'];
@@ -11,7 +11,7 @@ const TAGS = ['@oauth', '@security'];
 test.describe('PKCE at /authorize', () => {
   test(
     'an authorize request without code_challenge and code_challenge_method is refused with 400 before any login',
-    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 5 ("Missing Required Parameter(s): …"); RFC 7636 §4.4.1'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-PKCE-01', 'RFC7636-4.4.1'), severity('critical')] },
     async ({ request, target }) => {
       const { url } = buildAuthorizeRequest({
         endpoints: target.endpoints,
@@ -27,7 +27,7 @@ test.describe('PKCE at /authorize', () => {
 
   test(
     'an authorize request with a challenge but no method is refused with 400 naming code_challenge_method',
-    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 5 (only the missing parameters, in order)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-PKCE-01'), severity('normal')] },
     async ({ request, target }) => {
       const { url } = buildAuthorizeRequest({
         endpoints: target.endpoints,
@@ -43,7 +43,7 @@ test.describe('PKCE at /authorize', () => {
 
   test(
     'code_challenge_method=plain is refused with 400 invalid_request',
-    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 5 ("code_challenge_method must be S256", since 2026-06); RFC 7636 §4.2'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-PKCE-02', 'RFC7636-4.2'), severity('critical')] },
     async ({ request, target }) => {
       const plainVerifier = 'plain-verifier-that-is-also-the-challenge-000000000';
       const { url } = buildAuthorizeRequest({
@@ -62,7 +62,7 @@ test.describe('PKCE at /authorize', () => {
 test.describe('PKCE at /token', () => {
   test(
     'a wrong code_verifier is refused with 400 invalid_grant',
-    { tag: TAGS, annotation: [requirement('RFC 7636 §4.6 ("invalid_grant" if the values are not equal); BB2 §1.7'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-PKCE-03', 'RFC7636-4.6'), severity('critical')] },
     async ({ freshAuthorization, oauthClient }) => {
       const result = await oauthClient.exchangeCode({
         code: freshAuthorization.code,
@@ -76,7 +76,7 @@ test.describe('PKCE at /token', () => {
 
   test(
     'a missing code_verifier is refused with 400 invalid_request "Code verifier required."',
-    { tag: TAGS, annotation: [requirement('BB2 §1.7 (missing code_verifier → invalid_request); RFC 7636 §4.5'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-PKCE-04', 'RFC7636-4.5'), severity('critical')] },
     async ({ freshAuthorization, oauthClient }) => {
       const result = await oauthClient.exchangeCode({ code: freshAuthorization.code, redirectUri: freshAuthorization.redirectUri });
       expect(result.status).toBe(400);
@@ -85,8 +85,22 @@ test.describe('PKCE at /token', () => {
   );
 
   test(
+    'a challenge sent with base64 padding ("=") is accepted with its verifier, as BB2\'s own test client sends it',
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-PKCE-05', 'BB2-OAUTH-PKCE-03'), severity('normal')] },
+    async ({ authorizeAsBeneficiary, oauthClient }) => {
+      const pkce = createPkcePair();
+      // A SHA-256 digest is 32 bytes: base64 with padding is the 43 characters of the challenge and one "=".
+      const authorization = await authorizeAsBeneficiary({ pkce, authorizeParams: { code_challenge: `${pkce.challenge}=` } });
+      expect(authorization.kind).toBe('code');
+      if (authorization.kind !== 'code') return;
+      const result = await oauthClient.exchangeCode({ code: authorization.code, codeVerifier: authorization.verifier, redirectUri: authorization.redirectUri });
+      expect(result.status, result.bodyText).toBe(200);
+    },
+  );
+
+  test(
     'the matching code_verifier is accepted',
-    { tag: TAGS, annotation: [requirement('RFC 7636 §4.6; BB2 §1.7'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-PKCE-03', 'RFC7636-4.6'), severity('critical')] },
     async ({ freshAuthorization, oauthClient }) => {
       const result = await oauthClient.exchangeCode({
         code: freshAuthorization.code,

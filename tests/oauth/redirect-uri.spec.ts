@@ -1,5 +1,5 @@
 /**
- * redirect_uri must match (RFC 6749 §3.1.2, §4.1.3; bb2-sandbox-facts.md §1.4, §1.7): an unregistered
+ * redirect_uri must match (RFC 6749 §3.1.2, §4.1.3; BB2-OAUTH-REDIRECT-01..02): an unregistered
  * one gets an error on BB2's consent step and never a code; at /token it must equal the authorize one.
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
@@ -11,7 +11,7 @@ const TAGS = ['@oauth', '@security'];
 test.describe('redirect_uri', () => {
   test(
     'an unregistered redirect_uri gets 400 "Mismatching redirect URI." on the consent step, and the browser is never sent there',
-    { tag: TAGS, annotation: [requirement('RFC 6749 §3.1.2.4 (MUST NOT redirect to an invalid URI); BB2 §1.4 (consent-step errors)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REDIRECT-01', 'RFC6749-3.1.2.4', 'RFC6749-10.6'), severity('critical')] },
     async ({ page, target, spareUser }) => {
       const unregistered = new URL('/not-registered-callback', target.client.redirectUri).toString();
       const { url } = buildAuthorizeRequest({
@@ -35,7 +35,7 @@ test.describe('redirect_uri', () => {
 
   test(
     'a token request whose redirect_uri differs from the authorize one is refused with 400 invalid_request',
-    { tag: TAGS, annotation: [requirement('RFC 6749 §4.1.3 (redirect_uri identical); BB2 §1.7 ("Mismatching redirect URI.")'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REDIRECT-02', 'RFC6749-4.1.3'), severity('critical')] },
     async ({ freshAuthorization, oauthClient }) => {
       const different = new URL('/other-callback', freshAuthorization.redirectUri).toString();
       const result = await oauthClient.exchangeCode({

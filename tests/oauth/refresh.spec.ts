@@ -1,5 +1,5 @@
 /**
- * Refresh tokens rotate (bb2-sandbox-facts.md §1.7: "A refresh token can only be used one time"): a
+ * Refresh tokens rotate (BB2-OAUTH-REFRESH-01..03: "A refresh token can only be used one time"): a
  * refresh gives a new access and refresh token; the old refresh token, and the access token issued
  * with it, are then refused.
  */
@@ -21,7 +21,7 @@ test.describe('refresh', () => {
 
   test(
     'gives a new access token and a new refresh token for the same patient and scopes',
-    { tag: TAGS, annotation: [requirement('RFC 6749 §6; BB2 §1.7 (refresh rotates; patient present on refresh responses)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REFRESH-01', 'RFC6749-6'), severity('critical')] },
     async () => {
       expect(refreshed.accessToken.equals(issued.tokens.accessToken), 'the access token is new').toBe(false);
       expect(refreshed.refreshToken, 'a new refresh_token').toBeDefined();
@@ -34,7 +34,7 @@ test.describe('refresh', () => {
 
   test(
     'the new access token reads FHIR data',
-    { tag: TAGS, annotation: [requirement('RFC 6749 §6; BB2 §1.7'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REFRESH-01', 'RFC6749-6'), severity('critical')] },
     async ({ request, target }) => {
       const response = await getJson(request, `${target.endpoints.fhirBase}/Coverage/`, refreshed.accessToken);
       expect(response.status, response.bodyText.slice(0, 200)).toBe(200);
@@ -43,7 +43,7 @@ test.describe('refresh', () => {
 
   test(
     'the old refresh token is refused with 400 invalid_grant',
-    { tag: TAGS, annotation: [requirement('BB2 §1.7 (reused refresh token → 400 invalid_grant); RFC 6749 §10.4'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REFRESH-02', 'RFC6749-10.4'), severity('critical')] },
     async ({ oauthClient }) => {
       const again = await oauthClient.refresh(issued.tokens.refreshToken as NonNullable<TokenSet['refreshToken']>);
       expect(again.status).toBe(400);
@@ -53,7 +53,7 @@ test.describe('refresh', () => {
 
   test(
     'the old access token is refused with 401',
-    { tag: TAGS, annotation: [requirement('BB2 §1.7 ("the access token linked to the old refresh token is revoked too"), §4.6'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REFRESH-03'), severity('critical')] },
     async ({ request, target }) => {
       const response = await getJson(request, `${target.endpoints.fhirBase}/Coverage/`, issued.tokens.accessToken);
       expect(response.status).toBe(401);

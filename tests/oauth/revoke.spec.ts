@@ -1,5 +1,5 @@
 /**
- * Revocation (bb2-sandbox-facts.md §1.8): BB2's own `/o/revoke/` (deletes the app/beneficiary grant)
+ * Revocation (BB2-OAUTH-REVOKE-01..04): BB2's own `/o/revoke/` (deletes the app/beneficiary grant)
  * and RFC 7009's `/o/revoke_token/`. A revoked token then gets 401 from the FHIR API.
  */
 import { expect, getJson, requirement, severity, test } from '../../fixtures/index.js';
@@ -9,7 +9,7 @@ const TAGS = ['@oauth', '@security'];
 test.describe('revoke', () => {
   test(
     "BB2's /o/revoke/ answers 200 and the access token then gets 401 on FHIR",
-    { tag: TAGS, annotation: [requirement('BB2 §1.8 (POST /v1/o/revoke/: 200, grant and tokens gone), §4.6'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REVOKE-01'), severity('critical')] },
     async ({ issueTokens, oauthClient, request, target }) => {
       const { tokens } = await issueTokens();
       const coverage = `${target.endpoints.fhirBase}/Coverage/`;
@@ -22,12 +22,12 @@ test.describe('revoke', () => {
 
   test(
     "BB2's /o/revoke/ also ends the refresh token (the whole grant is deleted)",
-    { tag: TAGS, annotation: [requirement('BB2 §1.8 (deleting the DataAccessGrant revokes all access and refresh tokens), §1.7 (refresh after revoke → 403 "User access cannot be found…")'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REVOKE-02', 'BB2-OAUTH-REFRESH-04'), severity('normal')] },
     async ({ issueTokens, oauthClient }) => {
       const { tokens } = await issueTokens();
       expect((await oauthClient.revoke(tokens.accessToken)).status).toBe(200);
       const refresh = await oauthClient.refresh(tokens.refreshToken ?? 'missing-refresh-token');
-      // BB2 looks the grant up before anything else: its absence is the 403 of §1.7, not a generic error.
+      // BB2 looks the grant up before anything else: its absence is the 403 of BB2-OAUTH-REFRESH-04, not a generic error.
       expect(refresh.status, refresh.bodyText).toBe(403);
       expect(refresh.json).toMatchObject({
         error: 'invalid_grant',
@@ -38,7 +38,7 @@ test.describe('revoke', () => {
 
   test(
     'RFC 7009 /o/revoke_token/ answers 200 and the access token then gets 401 on FHIR',
-    { tag: TAGS, annotation: [requirement('RFC 7009 §2.2; BB2 §1.8 (POST /v1/o/revoke_token/), §4.6'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REVOKE-03', 'RFC7009-2.1', 'RFC7009-2.2'), severity('critical')] },
     async ({ issueTokens, oauthClient, request, target }) => {
       const { tokens } = await issueTokens();
       const coverage = `${target.endpoints.fhirBase}/Coverage/`;
@@ -50,7 +50,7 @@ test.describe('revoke', () => {
 
   test(
     'RFC 7009 /o/revoke_token/ answers 200 for a token it does not know',
-    { tag: TAGS, annotation: [requirement('RFC 7009 §2.2 (invalid tokens do not cause an error); BB2 §1.8'), severity('minor')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-REVOKE-04', 'RFC7009-2.2'), severity('minor')] },
     async ({ oauthClient }) => {
       const revoked = await oauthClient.revokeToken('UnknownToken00000000000000000000');
       expect(revoked.status).toBe(200);

@@ -1,6 +1,6 @@
 /**
  * `state` (RFC 6749 §4.1.1, §10.12), required by BB2 with at least 16 characters since 2025-12
- * (bb2-sandbox-facts.md §1.4), and returned unchanged on the redirect (§1.5).
+ * (BB2-OAUTH-STATE-01..03), and returned unchanged on the redirect (BB2-OAUTH-STATE-04).
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
 import { expect, requestAuthorize, requirement, severity, test } from '../../fixtures/index.js';
@@ -10,7 +10,7 @@ const TAGS = ['@oauth', '@security'];
 test.describe('state', () => {
   test(
     'an authorize request without state is refused with 400 before any login',
-    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 5 ("Missing Required Parameter(s): state")'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-STATE-01', 'RFC6749-10.12'), severity('critical')] },
     async ({ request, target }) => {
       const { url } = buildAuthorizeRequest({
         endpoints: target.endpoints,
@@ -26,7 +26,7 @@ test.describe('state', () => {
 
   test(
     'a POST /authorize/ without state in its body is refused with 401 before any login',
-    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 6 (POST without state → 401 "State required in POST body."); §0 2025-08 authorize-post'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-STATE-03'), severity('critical')] },
     async ({ request, target }) => {
       const { url } = buildAuthorizeRequest({
         endpoints: target.endpoints,
@@ -42,7 +42,7 @@ test.describe('state', () => {
 
   test(
     'a state of 15 characters is refused with 400',
-    { tag: TAGS, annotation: [requirement('BB2 §1.4 step 5 ("State parameter should have a minimum of 16 characters")'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-STATE-02'), severity('critical')] },
     async ({ request, target }) => {
       const { url } = buildAuthorizeRequest({
         endpoints: target.endpoints,
@@ -58,7 +58,7 @@ test.describe('state', () => {
 
   test(
     'a state of exactly 16 characters is accepted: the request goes on to the Medicare login',
-    { tag: TAGS, annotation: [requirement('BB2 §1.4 (state ≥ 16), §1.5 step 1 (302 to /mymedicare/login)'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-STATE-02', 'BB2-OAUTH-AUTHORIZE-01'), severity('normal')] },
     async ({ request, target }) => {
       const { url } = buildAuthorizeRequest({
         endpoints: target.endpoints,
@@ -74,7 +74,7 @@ test.describe('state', () => {
 
   test(
     'the state comes back unchanged on the redirect with the code',
-    { tag: TAGS, annotation: [requirement('RFC 6749 §4.1.2 (state exactly as received); BB2 §1.5 step 6'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-STATE-04', 'RFC6749-4.1.2'), severity('critical')] },
     async ({ authorizeAsBeneficiary }) => {
       const state = 'state-with.unreserved~chars_0123456789';
       const authorization = await authorizeAsBeneficiary({ authorizeParams: { state } });

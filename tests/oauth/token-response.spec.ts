@@ -1,18 +1,18 @@
 /**
- * The token response to an authorization-code exchange (bb2-sandbox-facts.md §1.7; RFC 6749 §5.1):
+ * The token response to an authorization-code exchange (BB2-OAUTH-TOKEN-01..06; RFC 6749 §5.1):
  * its headers, its fields and their JSON types, and what BB2 adds (patient, access_grant_expiration).
  * Bodies are checked in their redacted form (lib/oauth/secret.ts), so a failure never prints a token.
  */
 import { embeddedOnlyReason, expect, requirement, severity, test } from '../../fixtures/index.js';
 
 const TAGS = ['@oauth'];
-/** `DATETIME_ISO_FORMAT = '%Y-%m-%dT%H:%M:%SZ'` (§1.7). */
+/** `DATETIME_ISO_FORMAT = '%Y-%m-%dT%H:%M:%SZ'` (BB2-OAUTH-TOKEN-05). */
 const GRANT_EXPIRATION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 test.describe('token response', () => {
   test(
     'is 200 JSON that must not be cached (Cache-Control: no-store, Pragma: no-cache)',
-    { tag: [...TAGS, '@security'], annotation: [requirement('RFC 6749 §5.1; BB2 §1.7 (success headers)'), severity('critical')] },
+    { tag: [...TAGS, '@security'], annotation: [requirement('BB2-OAUTH-TOKEN-01', 'RFC6749-5.1'), severity('critical')] },
     async ({ freshAuthorization, oauthClient }) => {
       const result = await oauthClient.exchangeCode({
         code: freshAuthorization.code,
@@ -28,7 +28,7 @@ test.describe('token response', () => {
 
   test(
     'has access_token, expires_in, token_type Bearer, scope, refresh_token, patient and access_grant_expiration with their JSON types, and no id_token',
-    { tag: TAGS, annotation: [requirement('RFC 6749 §5.1; BB2 §1.7 (body keys; no id_token)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKEN-02', 'RFC6749-5.1'), severity('critical')] },
     async ({ freshAuthorization, oauthClient }) => {
       const result = await oauthClient.exchangeCode({
         code: freshAuthorization.code,
@@ -53,7 +53,7 @@ test.describe('token response', () => {
 
   test(
     'expires_in is 3600 seconds (one hour)',
-    { tag: TAGS, annotation: [requirement('BB2 §1.7 (expires_in 3600 since 2026-05); embedded sandbox setting tokenLifetimeSeconds'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKEN-03'), severity('normal')] },
     async ({ target, freshAuthorization, oauthClient }) => {
       test.skip(target.kind !== 'embedded', embeddedOnlyReason('The token lifetime (3600 s by default on the embedded sandbox)'));
       const tokens = (
@@ -65,7 +65,7 @@ test.describe('token response', () => {
 
   test(
     "patient is the beneficiary's FHIR id, the same as userinfo's patient and sub",
-    { tag: TAGS, annotation: [requirement('BB2 §1.7 (patient), §1.9 (userinfo sub and patient are the FHIR id)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKEN-04'), severity('critical')] },
     async ({ freshAuthorization, oauthClient }) => {
       const tokens = (
         await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
@@ -79,13 +79,13 @@ test.describe('token response', () => {
 
   test(
     'access_grant_expiration is a UTC timestamp',
-    { tag: TAGS, annotation: [requirement("BB2 §1.7 (DATETIME_ISO_FORMAT '%Y-%m-%dT%H:%M:%SZ'; \"\" for RESEARCH_STUDY apps)"), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKEN-05'), severity('normal')] },
     async ({ target, freshAuthorization, oauthClient }) => {
       const tokens = (
         await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
       ).tokens();
       if (target.kind === 'external' && tokens.accessGrantExpiration === '') {
-        test.info().annotations.push({ type: 'note', description: 'access_grant_expiration is "": the app is a RESEARCH_STUDY app (§1.7)' });
+        test.info().annotations.push({ type: 'note', description: 'access_grant_expiration is "": the app is a RESEARCH_STUDY app (BB2-OAUTH-TOKEN-05)' });
         return;
       }
       expect(tokens.accessGrantExpiration).toMatch(GRANT_EXPIRATION);
@@ -94,7 +94,7 @@ test.describe('token response', () => {
 
   test(
     'access_grant_expiration is 13 months after the consent',
-    { tag: TAGS, annotation: [requirement('BB2 §1.7 (THIRTEEN_MONTH apps: grant expiry = consent + 13 months), §1.5'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKEN-06'), severity('normal')] },
     async ({ target, freshAuthorization, oauthClient }) => {
       test.skip(target.kind !== 'embedded', embeddedOnlyReason("The grant length (the app's data access type, 13 months for the embedded client)"));
       const tokens = (
@@ -110,7 +110,7 @@ test.describe('token response', () => {
 
   test(
     'scope without a scope parameter holds the default scopes for Patient, Coverage, ExplanationOfBenefit, profile, openid and launch/patient',
-    { tag: TAGS, annotation: [requirement('BB2 §1.6 (no scope ⇒ every default scope; WS test authorize_get_v2_scopes)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-SCOPE-01'), severity('critical')] },
     async ({ freshAuthorization, oauthClient }) => {
       const tokens = (
         await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
@@ -123,7 +123,7 @@ test.describe('token response', () => {
 
   test(
     'scope is the set of scopes requested, whatever their order',
-    { tag: TAGS, annotation: [requirement('BB2 §1.6 (the scope string is built from a set: compare as sets); RFC 6749 §3.3'), severity('normal')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-SCOPE-02', 'RFC6749-3.3'), severity('normal')] },
     async ({ authorizeAsBeneficiary, oauthClient }) => {
       const requested = ['patient/Coverage.read', 'openid', 'patient/ExplanationOfBenefit.read', 'profile', 'patient/Patient.read'];
       const authorization = await authorizeAsBeneficiary({ scope: requested.join(' ') });

@@ -1,5 +1,5 @@
 /**
- * OIDC userinfo, `GET /v1/connect/userinfo` (bb2-sandbox-facts.md §1.9): the seven keys of BB2's
+ * OIDC userinfo, `GET /v1/connect/userinfo` (BB2-OAUTH-USERINFO-01..02): the seven keys of BB2's
  * USERINFO_SCHEMA for a token with `profile`, and 401 without a token.
  */
 import { expect, getJson, requirement, severity, test } from '../../fixtures/index.js';
@@ -9,7 +9,7 @@ const TAGS = ['@oauth'];
 test.describe('userinfo', () => {
   test(
     'gives sub, name, given_name, family_name, email, iat and patient for the token\'s beneficiary',
-    { tag: TAGS, annotation: [requirement('BB2 §1.9 (USERINFO_SCHEMA requires all 7 keys; sub and patient are the FHIR id)'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-OAUTH-USERINFO-01'), severity('critical')] },
     async ({ oauthClient, beneficiaryToken }) => {
       const userinfo = await oauthClient.userinfo(beneficiaryToken.accessToken);
       expect(userinfo.status, userinfo.bodyText).toBe(200);
@@ -30,7 +30,7 @@ test.describe('userinfo', () => {
 
   test(
     'answers 401 without a token',
-    { tag: [...TAGS, '@security'], annotation: [requirement('BB2 §1.9 ("No token → 401"), §4.6'), severity('critical')] },
+    { tag: [...TAGS, '@security'], annotation: [requirement('BB2-OAUTH-USERINFO-02'), severity('critical')] },
     async ({ request, target }) => {
       const userinfo = await getJson(request, target.endpoints.userinfo);
       expect(userinfo.status).toBe(401);

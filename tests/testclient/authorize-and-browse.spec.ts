@@ -1,5 +1,5 @@
 /**
- * The sandbox test client's first way in (bb2-sandbox-facts.md §5, §6.1 test_auth_grant_fhir_calls):
+ * The sandbox test client's first way in (BB2-TESTCLIENT-*; BB2's Selenium test_auth_grant_fhir_calls_v2):
  * /testclient/ → "Get a Sample Authorization Token" → "Authorize as a Beneficiary" → Medicare.gov
  * login → Connect → back on /testclient/ with a token → the Patient, Coverage and ExplanationOfBenefit
  * pages, whose JSON must be valid STU3 following BB2's rules, and the `last` link of each Bundle page.
@@ -53,7 +53,7 @@ test.describe('testclient: authorize as a beneficiary, then call the API', () =>
 
   test(
     '"Get a Sample Authorization Token" shows an authorization URL with a PKCE S256 challenge',
-    { tag: TAGS, annotation: [requirement('BB2 §5 (authorize-link-v2: pre#auth-url with code_challenge, S256); §6.1 PKCE check'), severity('critical')] },
+    { tag: TAGS, annotation: [requirement('BB2-TESTCLIENT-LINK-01'), severity('critical')] },
     async () => {
       await home.goto();
       await home.getTokenLink.click();
@@ -66,7 +66,7 @@ test.describe('testclient: authorize as a beneficiary, then call the API', () =>
 
   test(
     '"Authorize as a Beneficiary", the Medicare.gov login and Connect lead back to the test client with a token',
-    { tag: TAGS, annotation: [requirement('BB2 §5 (callback exchanges the code, 301 to /testclient/, "Success! You have a token"); §1.5'), severity('blocker')] },
+    { tag: TAGS, annotation: [requirement('BB2-TESTCLIENT-CALLBACK-01'), severity('blocker')] },
     async ({ spareUser }) => {
       await new TestClientAuthorizeLink(page).authorizeButton.click();
       await logInAndDecide(page, spareUser(), 'connect');
@@ -79,7 +79,7 @@ test.describe('testclient: authorize as a beneficiary, then call the API', () =>
 
   test(
     "the Patient page shows the beneficiary's Patient as valid STU3 following BB2's rules",
-    { tag: [...TAGS, '@fhir'], annotation: [requirement('BB2 §5 (Response (Patient), pre#fhir-json), §3; FHIR STU3 Patient'), severity('critical')] },
+    { tag: [...TAGS, '@fhir'], annotation: [requirement('BB2-TESTCLIENT-RESULTS-01', 'BB2-FHIR-STU3-01', 'BB2-FHIR-ID-01', 'BB2-FHIR-IDENTIFIER-01', 'BB2-FHIR-IDENTIFIER-02', 'BB2-FHIR-IDENTIFIER-03', 'BB2-FHIR-DATA-01'), severity('critical')] },
     async () => {
       const result = await openApiCall('Patient');
       expect(await result.describe()).toEqual({ type: 'Patient', version: 1 });
@@ -96,7 +96,7 @@ test.describe('testclient: authorize as a beneficiary, then call the API', () =>
   ] as const) {
     test(
       `the ${name} page shows a valid STU3 Bundle, and its "last" link shows the last page`,
-      { tag: [...TAGS, '@fhir'], annotation: [requirement(`BB2 §5 (Response (${type}), Page: i/n, links by relation); §6.1 (click "last"); §4.4`), severity('critical')] },
+      { tag: [...TAGS, '@fhir'], annotation: [requirement('BB2-TESTCLIENT-RESULTS-02', 'BB2-FHIR-STU3-01', 'BB2-FHIR-DATA-05'), severity('critical')] },
       async () => {
         const result = await openApiCall(name);
         expect(await result.describe()).toEqual({ type, version: 1 });

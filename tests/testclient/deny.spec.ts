@@ -1,5 +1,5 @@
 /**
- * The test client's deny path (bb2-sandbox-facts.md §5, §6.1 test_auth_deny_fhir_calls): Cancel on
+ * The test client's deny path (BB2-TESTCLIENT-DENY-01; BB2's Selenium test_auth_deny_fhir_calls_v2): Cancel on
  * BB2's consent screen brings the beneficiary back to the test client's home, without a token, with
  * "Get a Sample Authorization Token" offered again.
  */
@@ -8,7 +8,7 @@ import { logInAndDecide, TestClientAuthorizeLink, TestClientHome } from '../../f
 
 test(
   'Cancel on the consent screen returns to the test client home with "Get a Sample Authorization Token" and no token',
-  { tag: ['@testclient'], annotation: [requirement('BB2 §5 (callback with ?error drops the token, 301 home); §6.1 test_auth_deny_fhir_calls'), severity('critical')] },
+  { tag: ['@testclient'], annotation: [requirement('BB2-TESTCLIENT-DENY-01'), severity('critical')] },
   async ({ page, target, spareUser }) => {
     const home = new TestClientHome(page, target.baseUrl);
     await home.goto();

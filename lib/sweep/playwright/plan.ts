@@ -10,7 +10,7 @@
  *
  * Read through `npm run sweep`'s own parser, so the values mean the same and a bad one gets the same message.
  */
-import { UsageError, wholeNumberFlag } from '../../../sandbox/src/cli-arguments.js';
+import { UsageError, wholeNumberFlag } from '../../embedded-sandbox.js';
 import { loadSuiteConfigOrExit } from '../../config.js';
 import { parseSweepArguments, resolveSelection } from '../options.js';
 

@@ -9,7 +9,7 @@
  * - BBUser29999 (-20140000010000): 146 claims, the total the real sandbox reports for this user
  *   (bb2-r4-samples/sandbox-bbuser29999); the split over the 8 types is ours, every type present.
  * - BBUser28324 (-20140000008325, BB2's default sample beneficiary): 25 carrier, 5 pde, 2 inpatient and
- *   6 outpatient, the counts BB2's integration tests expect for it (bb2-sandbox-facts.md §6.2).
+ *   6 outpatient, the counts BB2's integration tests expect for it (apps/integration_tests/integration_test_fhir_resources.py).
  * - Everyone else (BBUser10001..29998): drawn with a long tail: about 4% have no claims, most have
  *   5-60, about 1.5% have 200-400 so that paging has real depth.
  *
@@ -134,7 +134,7 @@ export function ownerOfClaimId(claimId: string): number | undefined {
   return number;
 }
 
-/** BFD's search order (§4.4): claim id compared as a string, then claim type. */
+/** BFD's search order (BB2-FHIR-PAGING-05): claim id compared as a string, then claim type. */
 export function compareBfdOrder(a: { claimId: string; type: string }, b: { claimId: string; type: string }): number {
   if (a.claimId !== b.claimId) return a.claimId < b.claimId ? -1 : 1;
   if (a.type !== b.type) return a.type < b.type ? -1 : 1;

@@ -1,6 +1,6 @@
 /**
  * The hicn-hash / mbi-hash identifier values: hex PBKDF2-HMAC-SHA256 of the MBI or HICN with BB2's
- * default salt and 2 iterations (bb2-sandbox-facts.md §3). BB2 hex-decodes the salt setting before use
+ * default salt and 2 iterations (BB2-FHIR-IDENTIFIER-03; apps/fhir/bluebutton/models.py hash_id_value). BB2 hex-decodes the salt setting before use
  * (apps/accounts/models.py get_user_id_salt), so the salt bytes are the decoded ones. The live sandbox
  * uses a secret salt, so these values match BB2's development defaults, not the live sandbox's hashes.
  * Cached: each user asks for them repeatedly.

@@ -2,7 +2,7 @@
  * The STU3 Patient as BB2 v1 serves it, built on BFD's v1 Patient read (templates/patient.json):
  * us-core-sex, race, rfrnc_yr and dual_01..12 extensions, bene_id and hashed MBI/HICN identifiers,
  * usual name with a middle initial, and an address cut down to state and ZIP (BB2 asks BFD to leave out
- * street and city, bb2-sandbox-facts.md §3).
+ * street and city, BB2-FHIR-DATA-01).
  */
 import { LAST_DATA_DAY, instant, isoDate } from './calendar.js';
 import type { PlannedClaim } from './claim-plan.js';

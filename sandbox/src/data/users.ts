@@ -1,5 +1,6 @@
 /**
- * The synthetic beneficiaries BBUser00000..BBUser29999 (bb2-sandbox-facts.md §3). Everything is derived
+ * The synthetic beneficiaries BBUser00000..BBUser29999 (BB2-FHIR-ID-01; the user list of bluebutton-site-static's
+ * synthetic-data documentation). Everything is derived
  * from the user number, so there is no table of 30,000 users: the same number always gives the same
  * person, and two processes agree without sharing state.
  */
@@ -25,7 +26,7 @@ export interface SyntheticUser {
 }
 
 /**
- * Patient ids follow the three 2017 RIF files (§3): BBUser0NNNN -> -1999000000(NNNN+1),
+ * Patient ids follow the three 2017 RIF files of BB2's synthetic-data folder: BBUser0NNNN -> -1999000000(NNNN+1),
  * BBUser1NNNN -> -2000000000(NNNN+1), BBUser2NNNN -> -2014000000(NNNN+1). This reproduces the
  * published mappings BBUser00000 -> -19990000000001, BBUser10000 -> -20000000000001 and
  * BBUser29999 -> -20140000010000.
@@ -51,7 +52,7 @@ const GIVEN_NAMES = ['Jane', 'John', 'Maria', 'James', 'Linda', 'Robert', 'Patri
 const FAMILY_NAMES = ['Doe', 'Smith', 'Johnson', 'Garcia', 'Brown', 'Miller', 'Davis', 'Lopez', 'Wilson', 'Anderson', 'Thomas', 'Moore', 'Jackson', 'Martin', 'Lee', 'Clark', 'Lewis'];
 const MBI_LETTERS = 'ACDEFGHJKMNPQRTUVWXY'; // CMS MBI alphabet: no S, L, O, I, B, Z
 
-/** A synthetic MBI: 11 characters, 'S' in position 2 marks it synthetic (§3). Unique per user number. */
+/** A synthetic MBI: 11 characters, 'S' in position 2 marks it synthetic. Unique per user number. */
 function mbiForNumber(number: number): string {
   const letter = (k: number) => MBI_LETTERS[k % MBI_LETTERS.length];
   const digits = String(number).padStart(5, '0');

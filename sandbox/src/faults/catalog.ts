@@ -1,9 +1,10 @@
 /**
  * The self-test's fault modes: each one is a realistic way a BB2 implementation could go wrong,
  * expressed as exactly one behaviour seam replaced (sandbox/src/behaviour.ts). `npm run selftest`
- * starts the embedded sandbox with each fault in turn (sandbox/src/faults/serve.ts) and expects the
- * conformance suite to fail in the fault's area; a fault the suite cannot see at all carries an
- * `undetectable` reason instead and is left out of the detection rate.
+ * starts the embedded sandbox with each fault in turn (sandbox/src/faults/serve.ts) and expects a check
+ * that cites one of the requirements the fault breaks (catalogue ids, requirements/*.json) to fail; a
+ * fault the suite cannot see at all carries an `undetectable` reason instead and is left out of the
+ * detection rate.
  *
  * Every variant is deterministic: the same fault gives the same responses on every run.
  */
@@ -22,14 +23,13 @@ import { corruptServedResources, forEachRecord, inApiVersion, isEobOfType, isRec
 export const FAULT_AREAS = ['oauth', 'access', 'resources', 'paging', 'http'] as const;
 export type FaultArea = (typeof FAULT_AREAS)[number];
 
-export interface FaultMode {
+interface FaultModeFields {
   /** kebab-case, unique. */
   readonly id: string;
+  /** Which spec files the self-test runs for it (selftest/areas.ts). */
   readonly area: FaultArea;
   /** What a real server would do wrong, one sentence. */
   readonly description: string;
-  /** The rule it breaks: a bb2-sandbox-facts.md section, an RFC section, a FHIR rule. */
-  readonly requirement: string;
   /** Exactly one seam. */
   readonly overrides: BehaviourOverrides;
   /** Why the suite cannot observe this fault; such faults are reported apart from the detection rate. */
@@ -37,16 +37,17 @@ export interface FaultMode {
 }
 
 /**
- * The Playwright tags whose failure counts as catching a fault of each area (tags as the JSON reporter
- * writes them, without "@"); `any` means a failure of any test counts.
+ * A fault mode names the catalogue requirements it breaks: `requirement: 'BB2-OAUTH-PKCE-01'` for one,
+ * `requirements: ['BB2-OAUTH-PKCE-01', 'RFC7636-4.4.1']` for several. The self-test counts it as
+ * caught only when a failed check cites one of them (selftest/judge.ts).
  */
-export const AREA_TAGS: Readonly<Record<FaultArea, readonly string[] | 'any'>> = {
-  oauth: ['oauth'],
-  access: ['security', 'fhir', 'oauth'],
-  resources: ['fhir', 'testclient', 'discovery'],
-  paging: ['fhir'],
-  http: 'any',
-};
+export type FaultMode = FaultModeFields &
+  ({ readonly requirement: string; readonly requirements?: never } | { readonly requirements: readonly [string, ...string[]]; readonly requirement?: never });
+
+/** The requirement ids a fault mode breaks. */
+export function faultRequirements(mode: FaultMode): readonly string[] {
+  return mode.requirements ?? [mode.requirement];
+}
 
 // ---------------------------------------------------------------------------------------------
 // OAuth variants
@@ -57,7 +58,7 @@ function badRequest(message: string): Reply {
   return jsonReply(400, { status_code: 400, message });
 }
 
-/** BB2's /authorize checks (§1.4 step 5) with some of them left out. */
+/** BB2's /authorize checks (BB2-OAUTH-PKCE-01..02, BB2-OAUTH-STATE-01..02) with some of them left out. */
 function pkceAndStateCheck(options: { checkChallenge: boolean; checkMethodValue: boolean; checkState: boolean; minStateLength: number }) {
   return (params: ParamLookup): Reply | undefined => {
     const method = params.get('code_challenge_method');
@@ -99,7 +100,7 @@ function escapeHtml(text: string): string {
 const defaultFhir = defaultFhirBehaviour;
 
 /**
- * BB2's DEFAULT_SAMPLE_FHIR_ID (`env_django_default_sample_fhir_id`, §0): the sandbox's sample
+ * BB2's DEFAULT_SAMPLE_FHIR_ID (`env_django_default_sample_fhir_id` of BB2's deployment, the bene of BB2's own test fixtures): the sandbox's sample
  * beneficiary, here BBUser28324. A server that "helpfully" falls back to it serves data to anyone.
  */
 const SAMPLE_PATIENT_ID = '-20140000008325';
@@ -153,112 +154,133 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'pkce-challenge-not-required',
     area: 'oauth',
     description: '/authorize accepts a request without code_challenge and code_challenge_method and sends the browser on to the login.',
-    requirement: 'BB2 §1.4 step 5 (PKCE required since 2025-12); RFC 7636 §4.4.1',
+    requirements: ['BB2-OAUTH-PKCE-01', 'RFC7636-4.4.1'],
     overrides: { oauth: { requirePkceAndState: pkceAndStateCheck({ ...ALL_CHECKS, checkChallenge: false }) } },
   },
   {
     id: 'pkce-plain-method-accepted',
     area: 'oauth',
     description: '/authorize lets code_challenge_method=plain through instead of refusing every method but S256.',
-    requirement: 'BB2 §1.4 step 5 ("code_challenge_method must be S256", since 2026-06); RFC 7636 §4.2',
+    requirement: 'BB2-OAUTH-PKCE-02',
     overrides: { oauth: { requirePkceAndState: pkceAndStateCheck({ ...ALL_CHECKS, checkMethodValue: false }) } },
   },
   {
     id: 'pkce-verifier-not-checked',
     area: 'oauth',
     description: 'The token endpoint exchanges a code whatever code_verifier comes with it, as long as there is one.',
-    requirement: 'RFC 7636 §4.6 (invalid_grant when the values differ); BB2 §1.7',
+    requirements: ['BB2-OAUTH-PKCE-03', 'RFC7636-4.6'],
     overrides: { oauth: { verifyCodeVerifier: false } },
+  },
+  {
+    id: 'padded-code-challenge-refused',
+    area: 'oauth',
+    description: 'A code_challenge sent with base64 padding ("=") is kept as sent, so its verifier never matches (BB2 strips the padding; its own test client pads).',
+    requirement: 'BB2-OAUTH-PKCE-05',
+    overrides: { oauth: { normalizeCodeChallenge: (challenge) => challenge } },
   },
   {
     id: 'state-not-required',
     area: 'oauth',
     description: '/authorize accepts a request without state.',
-    requirement: 'BB2 §1.4 step 5 (state required, at least 16 characters); RFC 6749 §10.12',
+    requirement: 'BB2-OAUTH-STATE-01',
     overrides: { oauth: { requirePkceAndState: pkceAndStateCheck({ ...ALL_CHECKS, checkState: false }) } },
   },
   {
     id: 'state-min-length-8',
     area: 'oauth',
     description: '/authorize enforces a minimum state length of 8 characters instead of 16.',
-    requirement: 'BB2 §1.4 step 5 ("State parameter should have a minimum of 16 characters")',
+    requirement: 'BB2-OAUTH-STATE-02',
     overrides: { oauth: { requirePkceAndState: pkceAndStateCheck({ ...ALL_CHECKS, minStateLength: 8 }) } },
   },
   {
     id: 'state-not-returned',
     area: 'oauth',
     description: 'The redirect after consent carries the code but drops the client\'s state.',
-    requirement: 'RFC 6749 §4.1.2 (state REQUIRED in the response if it was in the request); BB2 §1.5',
+    requirements: ['BB2-OAUTH-STATE-04', 'RFC6749-4.1.2'],
     overrides: { oauth: { returnStateOnRedirect: false } },
   },
   {
     id: 'code-reusable',
     area: 'oauth',
     description: 'An authorization code can be exchanged for tokens more than once.',
-    requirement: 'RFC 6749 §4.1.2 (the client MUST NOT use the code more than once; the server MUST deny it); BB2 §1.7',
+    requirements: ['BB2-OAUTH-CODE-01', 'RFC6749-4.1.2'],
     overrides: { oauth: { codeIsSingleUse: false } },
   },
   {
     id: 'token-redirect-uri-not-checked',
     area: 'oauth',
     description: 'The token endpoint ignores a redirect_uri that differs from the one of the authorization request.',
-    requirement: 'RFC 6749 §4.1.3 (redirect_uri must be identical); BB2 §1.7 ("Mismatching redirect URI.")',
+    requirements: ['BB2-OAUTH-REDIRECT-02', 'RFC6749-4.1.3'],
     overrides: { oauth: { tokenRedirectUriMustMatch: false } },
   },
   {
     id: 'authorize-redirect-uri-not-checked',
     area: 'oauth',
     description: 'The authorization endpoint sends the code to any redirect_uri, registered or not (an open redirector that leaks codes).',
-    requirement: 'RFC 6749 §3.1.2.4 (MUST NOT redirect to an invalid redirection URI), §10.6; BB2 §1.4 ("Mismatching redirect URI.")',
+    requirements: ['BB2-OAUTH-REDIRECT-01', 'RFC6749-3.1.2.4'],
     overrides: { oauth: { redirectUriIsRegistered: () => true } },
   },
   {
     id: 'client-secret-not-checked',
     area: 'oauth',
     description: 'The token endpoint issues tokens to a confidential client whatever secret it presents, or none.',
-    requirement: 'RFC 6749 §2.3.1, §3.2.1 (confidential clients MUST authenticate), §5.2 (invalid_client); BB2 §1.7',
+    requirements: ['BB2-OAUTH-TOKENAUTH-03', 'BB2-OAUTH-TOKENAUTH-04', 'RFC6749-3.2.1'],
     overrides: { oauth: { verifyClientSecretAtToken: false } },
+  },
+  {
+    id: 'authorize-application-checked-after-login',
+    area: 'oauth',
+    description: '/authorize sends a request naming no, a malformed or an unknown client_id on to the Medicare.gov login, and looks the application up only on the consent step.',
+    requirements: ['BB2-OAUTH-CLIENT-01', 'BB2-OAUTH-CLIENT-02', 'BB2-OAUTH-CLIENT-03'],
+    overrides: { oauth: { checkApplicationBeforeLogin: false } },
+  },
+  {
+    id: 'client-id-format-not-checked',
+    area: 'oauth',
+    description: 'The client_id format check is skipped (as BB2 does only in local environments), so a malformed id is reported as an unknown application.',
+    requirement: 'BB2-OAUTH-CLIENT-02',
+    overrides: { oauth: { clientIdFormatIsValid: () => true } },
   },
   {
     id: 'client-secret-in-authorize-url-accepted',
     area: 'oauth',
     description: '/authorize tolerates a client_secret in the query string instead of refusing the request.',
-    requirement: 'BB2 §1.4 step 4 (400 "Illegal query parameter [client_secret] detected"); RFC 6749 §2.3.1',
+    requirement: 'BB2-OAUTH-CLIENT-05',
     overrides: { oauth: { rejectIllegalQueryParameters: () => undefined } },
   },
   {
     id: 'authorize-post-state-not-required',
     area: 'oauth',
     description: 'POST /authorize/ goes on to the login without a state in its body.',
-    requirement: 'BB2 §1.4 step 6 (401 "State required in POST body.")',
+    requirement: 'BB2-OAUTH-STATE-03',
     overrides: { oauth: { requirePostState: () => undefined } },
   },
   {
     id: 'refresh-token-not-rotated',
     area: 'oauth',
     description: 'A refresh returns a new access token but keeps the old refresh token alive instead of issuing a new one.',
-    requirement: 'BB2 §1.7 (refresh tokens rotate: "A refresh token can only be used one time"); RFC 6749 §6',
+    requirements: ['BB2-OAUTH-REFRESH-01', 'BB2-OAUTH-REFRESH-02'],
     overrides: { oauth: { rotateRefreshToken: false } },
   },
   {
     id: 'rotated-access-token-still-valid',
     area: 'oauth',
     description: 'After a refresh, the access token issued with the retired refresh token still reads FHIR data.',
-    requirement: 'BB2 §1.7 (the access token linked to the old refresh token is revoked too)',
+    requirement: 'BB2-OAUTH-REFRESH-03',
     overrides: { oauth: { revokeAccessTokenWithRotatedRefreshToken: false } },
   },
   {
     id: 'refresh-grant-check-skipped',
     area: 'oauth',
     description: 'A refresh does not look at the DataAccessGrant, so a revoked or expired grant gives a generic error instead of BB2\'s 403/401.',
-    requirement: 'BB2 §1.7 (403 "User access cannot be found…", 401 "User access has timed out…")',
+    requirements: ['BB2-OAUTH-REFRESH-04', 'BB2-OAUTH-REFRESH-05'],
     overrides: { oauth: { checkDataAccessGrantOnRefresh: () => undefined } },
   },
   {
     id: 'earlier-tokens-survive-consent',
     area: 'oauth',
     description: 'A new consent leaves the earlier access and refresh tokens of the same app and beneficiary usable.',
-    requirement: 'BB2 §1.5 (a successful consent deletes all earlier tokens of the app/bene pair)',
+    requirement: 'BB2-OAUTH-CONSENT-02',
     overrides: { oauth: { revokeEarlierTokensOnConsent: false } },
   },
   {
@@ -266,14 +288,14 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'expired-access-token-accepted',
     area: 'access',
     description: 'The FHIR API and userinfo honour an access token after its expiry time.',
-    requirement: 'BB2 §4.6 (expired token → 401 "The access token has expired."); RFC 6750 §3.1',
+    requirement: 'BB2-FHIR-AUTH-05',
     overrides: { oauth: { isAccessTokenUsable: () => true } },
   },
   {
     id: 'token-response-missing-patient',
     area: 'oauth',
     description: 'The token response leaves out `patient`, the beneficiary\'s FHIR id.',
-    requirement: 'BB2 §1.7 (patient in every token response, refresh included); SMART launch context',
+    requirements: ['BB2-OAUTH-TOKEN-02', 'BB2-OAUTH-REFRESH-01'],
     overrides: {
       oauth: {
         shapeTokenResponse: (fields) => {
@@ -287,7 +309,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'token-expires-in-string',
     area: 'oauth',
     description: 'The token response writes expires_in as a JSON string ("3600") instead of a number.',
-    requirement: 'RFC 6749 §5.1 (expires_in: lifetime in seconds, a number); BB2 §1.7 (integer 3600)',
+    requirements: ['BB2-OAUTH-TOKEN-02', 'RFC6749-5.1'],
     overrides: {
       oauth: { shapeTokenResponse: (fields) => ({ ...defaultOAuth.shapeTokenResponse(fields), expires_in: String(fields.expiresIn) }) },
     },
@@ -296,14 +318,14 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'token-response-cacheable',
     area: 'oauth',
     description: 'The token response is sent without Cache-Control: no-store and Pragma: no-cache.',
-    requirement: 'RFC 6749 §5.1 (MUST include Cache-Control: no-store); BB2 §1.7',
+    requirements: ['BB2-OAUTH-TOKEN-01', 'RFC6749-5.1'],
     overrides: { oauth: { tokenResponseHeaders: () => ({ 'Content-Type': 'application/json' }) } },
   },
   {
     id: 'grant-expiration-12-months',
     area: 'oauth',
     description: 'The DataAccessGrant of a THIRTEEN_MONTH application ends 12 months after consent.',
-    requirement: 'BB2 §1.5/§1.7 (access_grant_expiration = consent + 13 months)',
+    requirement: 'BB2-OAUTH-TOKEN-06',
     overrides: { oauth: { accessGrantExpiration: (consentedAt) => addMonthsUtc(consentedAt, 12) } },
   },
 
@@ -312,28 +334,28 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'ownership-not-enforced',
     area: 'access',
     description: 'The FHIR API serves any beneficiary\'s Patient, Coverage and ExplanationOfBenefit to any valid token.',
-    requirement: 'BB2 §4.6 (another beneficiary\'s resource → 404 "Not found.")',
+    requirements: ['BB2-FHIR-ACCESS-01', 'BB2-FHIR-ACCESS-02', 'BB2-FHIR-ACCESS-04'],
     overrides: { fhir: { enforceOwnership: (ownerPatientId) => ownerPatientId !== undefined } },
   },
   {
     id: 'patient-search-other-id-not-refused',
     area: 'access',
     description: 'Patient?_id=<another beneficiary> is not refused with 404 but answered 200 (the _id check is skipped).',
-    requirement: 'BB2 §4.3 (Patient search: _id ≠ own id → 404 before BFD), §4.6',
+    requirement: 'BB2-FHIR-ACCESS-04',
     overrides: { fhir: { readSearchQuery: (resourceType, query) => ({ ...defaultFhir.readSearchQuery(resourceType, query), patientId: undefined }) } },
   },
   {
     id: 'personal-info-not-withheld',
     area: 'access',
     description: 'Unticking "Personal Information" on the consent screen still grants the Patient and profile scopes.',
-    requirement: 'BB2 §1.6 (share_demographic_scopes=False removes every demographic scope)',
+    requirement: 'BB2-OAUTH-SCOPE-03',
     overrides: { oauth: { withheldScopes: () => [] } },
   },
   {
     id: 'patient-read-without-patient-scope',
     area: 'access',
     description: 'The FHIR API checks only that a token has some patient/* scope, so a token without Personal Information still reads Patient.',
-    requirement: 'BB2 §1.6 (each scope grants its own resource paths), §4.6 (403 without the scope)',
+    requirement: 'BB2-OAUTH-SCOPE-04',
     overrides: {
       fhir: {
         requireScope: (grant, request) =>
@@ -345,21 +367,21 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'fhir-without-token-serves-sample',
     area: 'access',
     description: 'A FHIR request without Authorization header is answered with the sandbox\'s sample beneficiary instead of 401.',
-    requirement: 'BB2 §4.6 (no token → 401 "Authentication credentials were not provided."); RFC 6750 §3.1',
+    requirement: 'BB2-FHIR-AUTH-01',
     overrides: { fhir: { requireToken: (access) => (!access.ok && access.reason === 'missing' ? SAMPLE_GRANT : defaultFhir.requireToken(access)) } },
   },
   {
     id: 'userinfo-without-profile-scope',
     area: 'access',
     description: 'Userinfo answers tokens that lack the profile scope (e.g. Personal Information withheld).',
-    requirement: 'BB2 §1.9 (no profile scope → 403), §1.6',
+    requirement: 'BB2-OAUTH-USERINFO-03',
     overrides: { oauth: { canReadUserinfo: () => true } },
   },
   {
     id: 'access-token-in-query-accepted',
     area: 'access',
     description: 'The FHIR API tolerates access_token in the query string instead of refusing the request.',
-    requirement: 'BB2 §4.3 (access_token in the query → 400); RFC 6750 §2.3',
+    requirement: 'BB2-FHIR-AUTH-06',
     overrides: { fhir: { rejectTokenInQuery: () => undefined } },
   },
 
@@ -368,14 +390,14 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'eob-carrier-patient-missing',
     area: 'resources',
     description: 'Carrier ExplanationOfBenefit resources are served without `patient`.',
-    requirement: 'BB2 §4.7 (EOB.patient.reference = Patient/{id}, what BB2 checks ownership with)',
+    requirement: 'BB2-FHIR-DATA-02',
     overrides: { fhir: { serveResource: corruptServedResources(isEobOfType('carrier'), (eob) => delete eob.patient) } },
   },
   {
     id: 'eob-careteam-provider-missing',
     area: 'resources',
     description: 'Carrier ExplanationOfBenefit careTeam entries lose their mandatory `provider` (an NPI lookup that failed silently).',
-    requirement: 'FHIR STU3 ExplanationOfBenefit.careTeam.provider 1..1',
+    requirement: 'BB2-FHIR-STU3-01',
     overrides: {
       fhir: { serveResource: corruptServedResources(isEobOfType('carrier'), (eob) => recordsIn(eob.careTeam).forEach((member) => delete member.provider)) },
     },
@@ -384,7 +406,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'eob-money-as-string',
     area: 'resources',
     description: 'Carrier ExplanationOfBenefit amounts are written as JSON strings ("354.83") instead of numbers.',
-    requirement: 'FHIR STU3 JSON: decimal is a JSON number (Money.value)',
+    requirement: 'BB2-FHIR-STU3-01',
     overrides: {
       fhir: {
         serveResource: corruptServedResources(isEobOfType('carrier'), (eob) =>
@@ -401,21 +423,21 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'patient-birthdate-us-format',
     area: 'resources',
     description: 'Patient.birthDate is written in US format (12/14/1955) instead of a FHIR date.',
-    requirement: 'FHIR STU3 date (YYYY, YYYY-MM or YYYY-MM-DD)',
+    requirement: 'BB2-FHIR-STU3-01',
     overrides: { fhir: { serveResource: corruptServedResources(isResourceType('Patient'), (patient) => (patient.birthDate = usDate(patient.birthDate))) } },
   },
   {
     id: 'coverage-resource-type-lowercase',
     area: 'resources',
     description: 'Coverage resources are served with resourceType "coverage".',
-    requirement: 'FHIR STU3 JSON (resourceType is the exact type name); BB2 §4.4 (Coverage search returns Coverage)',
+    requirements: ['BB2-FHIR-STU3-01', 'BB2-FHIR-DATA-04'],
     overrides: { fhir: { serveResource: corruptServedResources(isResourceType('Coverage'), (coverage) => (coverage.resourceType = 'coverage')) } },
   },
   {
     id: 'eob-r4-element',
     area: 'resources',
     description: 'Carrier ExplanationOfBenefit resources carry R4\'s `use: "claim"`, an element STU3 does not define (the v2 mapper leaking into v1).',
-    requirement: 'FHIR STU3 ExplanationOfBenefit (no `use`); BB2 §4.1 (v1 is STU3 3.0.2)',
+    requirement: 'BB2-FHIR-STU3-01',
     // v1 only: R4 EOBs have `use` (it is required there).
     overrides: { fhir: { serveResource: corruptServedResources(inApiVersion(1, isEobOfType('carrier')), (eob) => (eob.use = 'claim')) } },
   },
@@ -433,7 +455,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'patient-gender-rif-code',
     area: 'resources',
     description: 'Patient.gender carries the raw CCW sex code ("F", "M") instead of an AdministrativeGender code.',
-    requirement: 'FHIR STU3 Patient.gender (required binding: male | female | other | unknown)',
+    requirement: 'BB2-FHIR-STU3-01',
     overrides: {
       fhir: {
         serveResource: corruptServedResources(isResourceType('Patient'), (patient) => {
@@ -446,7 +468,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'coverage-beneficiary-unsigned',
     area: 'resources',
     description: 'Coverage.beneficiary.reference drops the minus sign of the synthetic bene id, so it points at no beneficiary.',
-    requirement: 'BB2 §4.7 (Coverage.beneficiary.reference = Patient/{id}), §3 (synthetic ids are negative)',
+    requirement: 'BB2-FHIR-DATA-02',
     overrides: {
       fhir: {
         serveResource: corruptServedResources(isResourceType('Coverage'), (coverage) => {
@@ -460,14 +482,14 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'eob-id-underscore',
     area: 'resources',
     description: 'ExplanationOfBenefit ids are built with an underscore ("carrier_-4000002083"), which no FHIR id may contain.',
-    requirement: 'FHIR STU3 id ([A-Za-z0-9\\-\\.]{1,64}); BB2 §3 (EOB id = claim type + "-" + claim id)',
+    requirements: ['BB2-FHIR-ID-03', 'BB2-FHIR-STU3-01'],
     overrides: { fhir: { serveResource: corruptServedResources(isResourceType('ExplanationOfBenefit'), (eob) => (eob.id = String(eob.id).replace('-', '_'))) } },
   },
   {
     id: 'patient-bene-id-system-changed',
     area: 'resources',
     description: 'Patient.identifier uses https://bluebutton.cms.gov/resources/identifier/bene_id instead of BB2\'s …/variables/bene_id system.',
-    requirement: 'BB2 §3 (v1 Patient.identifier systems)',
+    requirement: 'BB2-FHIR-IDENTIFIER-01',
     overrides: {
       fhir: {
         serveResource: corruptServedResources(isResourceType('Patient'), (patient) =>
@@ -481,10 +503,17 @@ export const FAULT_MODES: readonly FaultMode[] = [
     },
   },
   {
+    id: 'fhir-metadata-uri-not-served',
+    area: 'resources',
+    description: 'The OpenID configuration advertises fhir_metadata_uri …/v2/fhir/metadata, but the server does not serve it (404): the v2 API is not deployed.',
+    requirement: 'BB2-DISCOVERY-OIDC-06',
+    overrides: { fhir: { metadataServed: (version) => version !== 2 } },
+  },
+  {
     id: 'metadata-fhir-version-r4',
     area: 'resources',
     description: 'The v1 CapabilityStatement declares fhirVersion 4.0.1 (the v2 statement served at /v1).',
-    requirement: 'BB2 §4.1/§4.2 (v1 is STU3, fhirVersion 3.0.2)',
+    requirement: 'BB2-DISCOVERY-METADATA-02',
     overrides: {
       fhir: {
         capabilityStatement: (statement, baseUrl, version) => {
@@ -501,21 +530,21 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'bundle-total-page-size',
     area: 'paging',
     description: 'Bundle.total counts the entries of the page instead of every match.',
-    requirement: 'BB2 §4.4 (total = number of matching resources across all pages); FHIR STU3 Bundle.total',
+    requirement: 'BB2-FHIR-PAGING-03',
     overrides: { fhir: { bundleTotal: (_matching, pageLength) => pageLength } },
   },
   {
     id: 'next-link-missing',
     area: 'paging',
     description: 'Search bundles have no `next` link even when more pages follow.',
-    requirement: 'BB2 §4.4 (next when startIndex + _count < total); FHIR STU3 paging',
+    requirement: 'BB2-FHIR-PAGING-03',
     overrides: { fhir: { pageLinks: (input) => defaultFhir.pageLinks(input).filter((link) => link.relation !== 'next') } },
   },
   {
     id: 'next-link-points-back',
     area: 'paging',
     description: 'The `next` link points at the previous page (the first page on page one), so a client following it never ends.',
-    requirement: 'BB2 §4.4 (next = startIndex + _count); FHIR STU3 paging',
+    requirement: 'BB2-FHIR-PAGING-03',
     overrides: {
       fhir: {
         pageLinks: (input) =>
@@ -527,21 +556,21 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'next-link-overlaps',
     area: 'paging',
     description: 'The `next` link starts one entry early, so the last resource of each page appears again on the next one.',
-    requirement: 'BB2 §4.4 (page = entry[startIndex : startIndex+_count], next = startIndex + _count)',
+    requirement: 'BB2-FHIR-PAGING-03',
     overrides: { fhir: { pageLinks: (input) => replaceNextLink(defaultFhir.pageLinks(input), (next) => withStartIndex(next.url, (index) => index - 1)) } },
   },
   {
     id: 'start-index-ignored',
     area: 'paging',
     description: 'startIndex is dropped from searches, so every page is the first page.',
-    requirement: 'BB2 §4.3 (startIndex kept), §4.4 (page = entry[startIndex : startIndex+_count])',
+    requirement: 'BB2-FHIR-PAGING-03',
     overrides: { fhir: { startIndex: () => undefined } },
   },
   {
     id: 'count-ignored',
     area: 'paging',
     description: 'A valid _count is ignored: pages always hold 10 entries.',
-    requirement: 'BB2 §4.3 (_count 0–50, default 10), §4.4',
+    requirement: 'BB2-FHIR-PAGING-01',
     overrides: {
       fhir: {
         pageSize: (raw) => {
@@ -555,7 +584,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'count-above-max-accepted',
     area: 'paging',
     description: '_count above 50 is honoured instead of refused with 400 "value must be at most 50".',
-    requirement: 'BB2 §4.3 (_count is an int from 0 to 50), §4.6',
+    requirement: 'BB2-FHIR-PAGING-01',
     overrides: {
       fhir: {
         pageSize: (raw) => {
@@ -569,14 +598,14 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'type-filter-ignored',
     area: 'paging',
     description: 'ExplanationOfBenefit?type=… returns every claim type.',
-    requirement: 'BB2 §4.3 (type: comma list of claim types)',
+    requirement: 'BB2-FHIR-SEARCH-03',
     overrides: { fhir: { filterByType: (eobs) => [...eobs] } },
   },
   {
     id: 'type-param-not-validated',
     area: 'paging',
     description: 'An invalid ExplanationOfBenefit `type` value is not refused with 400.',
-    requirement: 'BB2 §4.3, §4.6 (400 "the type parameter value is not valid")',
+    requirement: 'BB2-FHIR-SEARCH-04',
     overrides: { fhir: { checkTypeParam: () => undefined } },
   },
 
@@ -585,7 +614,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'fhir-content-type-html',
     area: 'http',
     description: 'FHIR responses are labelled text/html; charset=utf-8 (a framework default) instead of a JSON media type.',
-    requirement: 'BB2 §4.5 (application/fhir+json or application/json); FHIR STU3 http (JSON format)',
+    requirements: ['BB2-FHIR-HEADER-01', 'BB2-FHIR-HEADER-02', 'BB2-FHIR-HEADER-03'],
     overrides: {
       fhir: {
         contentType: (accept, formatOverride) => {
@@ -599,7 +628,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'coverage-part-d-server-error',
     area: 'http',
     description: 'The Coverage transformer crashes on Part D (a null contract id), so Coverage searches and part-d reads answer 500.',
-    requirement: 'BB2 §4.4 (Coverage search returns part-a..part-d), §4.6 (valid requests succeed)',
+    requirement: 'BB2-FHIR-DATA-04',
     overrides: {
       fhir: {
         serveResource: corruptServedResources(
@@ -615,7 +644,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'authorize-errors-html',
     area: 'http',
     description: '/authorize answers its PKCE and state errors with an HTML error page instead of BB2\'s JSON body.',
-    requirement: 'BB2 §1.4 step 5 (400 JSON {"status_code": 400, "message": …})',
+    requirements: ['BB2-OAUTH-PKCE-01', 'BB2-OAUTH-PKCE-02', 'BB2-OAUTH-STATE-01', 'BB2-OAUTH-STATE-02'],
     overrides: {
       oauth: {
         requirePkceAndState: (params) => {
@@ -629,7 +658,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     id: 'malformed-id-not-found',
     area: 'http',
     description: 'A read with a malformed Coverage or ExplanationOfBenefit id answers 404 instead of BFD\'s 400.',
-    requirement: 'BB2 §4.6 (BFD 4xx for a bad id pattern → 400 "An error occurred contacting the upstream server:…"), §3',
+    requirement: 'BB2-FHIR-ID-04',
     overrides: { fhir: { checkResourceId: () => undefined } },
   },
 ];

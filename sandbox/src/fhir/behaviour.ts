@@ -1,10 +1,10 @@
 /**
- * Every rule the FHIR API enforces, one named function each (bb2-sandbox-facts.md §4), for v1 and v2
- * alike: BB2 runs both versions through the same views and checks. The request pipeline in index.ts
- * calls them through `ctx.behaviour.fhir`, so a fault mode can replace exactly one rule, and it then
- * breaks that rule in both versions; the few seams whose rule differs by version (resource ids, the
- * served resources, the CapabilityStatement, paging links) are given the version, so that a fault can
- * also target one version. Nothing here knows that faults exist.
+ * Every rule the FHIR API enforces, one named function each (the BB2-FHIR-* requirements of
+ * requirements/bb2.json), for v1 and v2 alike: BB2 runs both versions through the same views and checks.
+ * The request pipeline in index.ts calls them through `ctx.behaviour.fhir`, so a fault mode can replace
+ * exactly one rule, and it then breaks that rule in both versions; the few seams whose rule differs by
+ * version (resource ids, the served resources, the CapabilityStatement, paging links) are given the
+ * version, so that a fault can also target one version. Nothing here knows that faults exist.
  */
 import type { AccessGrant, AccessResult } from '../oauth/types.js';
 import type { SandboxSettings } from '../settings.js';
@@ -59,11 +59,11 @@ export interface PageWindow {
 export interface FhirBehaviour {
   /** DRF content negotiation over [JSONRenderer, FHIRRenderer]: application/json unless asked otherwise. */
   contentType(accept: string | undefined, formatOverride: string | null): NegotiationResult;
-  /** An access token in the query string is refused with 400, even next to a valid header (§4.3). */
+  /** An access token in the query string is refused with 400, even next to a valid header (BB2-FHIR-AUTH-06). */
   rejectTokenInQuery(query: URLSearchParams): FhirFailure | undefined;
-  /** No, unknown or expired token: 401 with DOT's WWW-Authenticate (§4.6). */
+  /** No, unknown or expired token: 401 with DOT's WWW-Authenticate (BB2-FHIR-AUTH-01..05). */
   requireToken(access: AccessResult): AccessGrant | FhirFailure;
-  /** The token must hold a scope granting GET on the path (§1.6); searches also need a search scope. */
+  /** The token must hold a scope granting GET on the path (BB2-OAUTH-SCOPE-04); searches also need a search scope. */
   requireScope(grant: AccessGrant, request: ScopedRequest): FhirFailure | undefined;
   /** The per-token budget: the configured one, else BB2's default 100000/s. */
   rateLimit(settings: SandboxSettings): RateLimit;
@@ -81,15 +81,15 @@ export interface FhirBehaviour {
   checkDateOperators(parameter: '_lastUpdated' | 'service-date', values: readonly string[]): FhirFailure | undefined;
   /** `type`: a comma list of claim types, optionally with the eob-type system. */
   checkTypeParam(value: string | undefined): FhirFailure | undefined;
-  /** A beneficiary sees only their own resources; everything else is "Not found." (§4.6). */
+  /** A beneficiary sees only their own resources; everything else is "Not found." (BB2-FHIR-ACCESS-01..02). */
   enforceOwnership(ownerPatientId: string | undefined, grant: AccessGrant): boolean;
-  /** The search subject always comes from the token: patient, beneficiary or _id (§4.3). */
+  /** The search subject always comes from the token: patient, beneficiary or _id (BB2-FHIR-ACCESS-03..04). */
   overrideSearchSubject(resourceType: ResourceType, grant: AccessGrant): ForwardedParam;
   /** BFD parses the date values; a malformed date is BFD's 400, passed on by BB2. */
   parseDateConditions(values: readonly string[]): DateCondition[] | FhirFailure;
   /** BFD refuses a negative startIndex. */
   checkStartIndex(startIndex: number | undefined): FhirFailure | undefined;
-  /** BFD's read-id patterns: malformed ids are 400, unknown kinds 404 (§3, §4.6); v2's Coverage pattern differs. */
+  /** BFD's read-id patterns: malformed ids are 400, unknown kinds 404 (BB2-FHIR-ID-04..05); v2's Coverage pattern differs. */
   checkResourceId(resourceType: ResourceType, id: string, version: ApiVersion): FhirFailure | undefined;
   filterByLastUpdated<T extends FhirResource>(resources: readonly T[], conditions: readonly DateCondition[]): T[];
   filterByType<T extends FhirResource>(eobs: readonly T[], typeParam: string | undefined): T[];
@@ -102,7 +102,9 @@ export interface FhirBehaviour {
   bundleTotal(matching: number, pageLength: number): number;
   /** The resource as served by the version's API; identity here. */
   serveResource<T extends FhirResource>(resource: T, version: ApiVersion): T;
-  /** BB2's edits to the version's BFD CapabilityStatement (§4.2), the same for v1 and v2. */
+  /** Whether /v{version}/fhir/metadata is served (BB2-DISCOVERY-OIDC-06: discovery names the v2 one). */
+  metadataServed(version: ApiVersion): boolean;
+  /** BB2's edits to the version's BFD CapabilityStatement (BB2-DISCOVERY-METADATA-03..06), the same for v1 and v2. */
   capabilityStatement(bfdStatement: JsonObject, baseUrl: string, version: ApiVersion): JsonObject;
   /** DRF's error body. */
   errorBody(status: number, detail: string): { detail: string };
@@ -329,6 +331,7 @@ export const defaultFhirBehaviour: FhirBehaviour = {
   pageLinks,
   bundleTotal,
   serveResource,
+  metadataServed: () => true,
   capabilityStatement,
   errorBody,
 };

@@ -1,8 +1,8 @@
 /**
- * The v1 and v2 CapabilityStatements. BB2 does not write its own: `_fhir_conformance`
- * (apps/fhir/bluebutton/views/home.py) fetches BFD's for the version asked and edits it, the same way
- * for v1 and v2 (bb2-sandbox-facts.md §4.2). The sandbox does the same edits on BFD's golden v1 (STU3)
- * and v2 (R4) statements, vendored in templates/ (see SOURCES.md).
+ * The CapabilityStatements of /v1/fhir/metadata and /v2/fhir/metadata. BB2 does not write its own:
+ * `_fhir_conformance` (apps/fhir/bluebutton/views/home.py) fetches BFD's and edits it
+ * (BB2-DISCOVERY-METADATA-03..06 in requirements/bb2.json). The sandbox does the same edits on BFD's
+ * golden v1 (STU3) and v2 (R4) statements, vendored in templates/ (see SOURCES.md).
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';

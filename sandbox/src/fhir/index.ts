@@ -1,10 +1,10 @@
 /**
  * The sandbox's FHIR API, v1 (STU3) under /v1/fhir/ and v2 (R4) under /v2/fhir/: metadata, and read +
- * search for Patient, Coverage and ExplanationOfBenefit, behaving as BB2 in front of BFD does
- * (bb2-sandbox-facts.md §4). The API version is a dimension (versions.ts): both versions share this
- * pipeline and every rule, and differ only in the data and CapabilityStatement BFD returns. Each BB2
- * rule is a function of ctx.behaviour.fhir (behaviour.ts); this file only orders them as BB2's
- * Django/DRF stack does: content negotiation, authentication, permissions, throttling, query
+ * search for Patient, Coverage and ExplanationOfBenefit, behaving as BB2 in front of BFD does (the
+ * BB2-FHIR-* requirements of requirements/bb2.json). The API version is a dimension (versions.ts): both
+ * versions share this pipeline and every rule, and differ only in the data and CapabilityStatement BFD
+ * returns. Each BB2 rule is a function of ctx.behaviour.fhir (behaviour.ts); this file only orders them
+ * as BB2's Django/DRF stack does: content negotiation, authentication, permissions, throttling, query
  * validation, then what BFD checks and returns.
  */
 import type Koa from 'koa';
@@ -197,8 +197,10 @@ export function createFhirRoutes(ctx: SandboxContext, access: AccessResolver): K
     const route = matchRoute(koa.path);
     if (route === undefined) return next();
     const api = apiOf(route.version);
-    if (route.kind === 'metadata') serveMetadata(koa, api);
-    else await serveData(koa, api, route);
+    if (route.kind !== 'metadata') return serveData(koa, api, route);
+    // Metadata of a version the server does not serve falls through to the common 404.
+    if (!behaviour().metadataServed(route.version)) return next();
+    serveMetadata(koa, api);
   };
 }
 

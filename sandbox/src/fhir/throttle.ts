@@ -11,7 +11,7 @@ export interface RateLimit {
   readonly windowSeconds: number;
 }
 
-/** BB2's default TOKEN_THROTTLE_RATE, 100000/s (§4.5): in practice no limit. */
+/** BB2's default TOKEN_THROTTLE_RATE, 100000/s (BB2's settings, BB2-FHIR-RATE-02): in practice no limit. */
 export const BB2_DEFAULT_RATE_LIMIT: RateLimit = { limit: 100_000, windowSeconds: 1 };
 
 export interface ThrottleDecision {

@@ -43,7 +43,7 @@ export function isFailure(value: unknown): value is FhirFailure {
   return typeof value === 'object' && value !== null && 'status' in value && 'detail' in value;
 }
 
-/** BB2's wording when BFD answers 4xx with an OperationOutcome (§4.6, `BadRequestToBackendError`). */
+/** BB2's wording when BFD answers 4xx with an OperationOutcome (BB2-FHIR-ID-04, `BadRequestToBackendError`). */
 export function upstreamBadRequest(diagnostics: string): FhirFailure {
   return failure(400, `An error occurred contacting the upstream server:${diagnostics}`);
 }

@@ -1,12 +1,12 @@
 /**
- * What every response of the sandbox shares, as BB2's Django stack does it (bb2-sandbox-facts.md §1.1,
- * §4.5): security headers, /health and /robots.txt, a JSON 500 that never carries a stack trace, and
+ * What every response of the sandbox shares, as BB2's Django stack does it (BB2-DISCOVERY-ROBOTS-01,
+ * BB2-DISCOVERY-HEALTH-01, BB2-FHIR-CORS-01): security headers, /health and /robots.txt, a JSON 500 that never carries a stack trace, and
  * Django's HTML 404 page for any path no part of the sandbox owns.
  */
 import type Koa from 'koa';
 import type { SandboxContext } from '../context.js';
 
-// django-cors-headers with CORS_ORIGIN_ALLOW_ALL (§4.5): its default allowed headers and methods.
+// django-cors-headers with CORS_ORIGIN_ALLOW_ALL (BB2-FHIR-CORS-01): its default allowed headers and methods.
 const CORS_PREFLIGHT_HEADERS = {
   'Access-Control-Allow-Headers': 'accept, accept-encoding, authorization, content-type, dnt, origin, user-agent, x-csrftoken, x-requested-with',
   'Access-Control-Allow-Methods': 'DELETE, GET, OPTIONS, PATCH, POST, PUT',

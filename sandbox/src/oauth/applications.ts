@@ -1,6 +1,6 @@
 /**
  * BB2's application lookup that runs before any OAuth processing (`get_application_from_request`
- * and `validate_app_is_active`, bb2-sandbox-facts.md §1.4 step 1 and §1.7): the client named by an
+ * and `validate_app_is_active`, BB2-OAUTH-CLIENT-01..03 and BB2-OAUTH-TOKENAUTH-05): the client named by an
  * HTTP Basic header or by a `client_id` parameter, with BB2's errors for malformed and unknown ids.
  */
 import type { RegisteredClient } from './clients.js';

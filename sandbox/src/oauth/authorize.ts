@@ -1,5 +1,6 @@
 /**
- * BB2's authorization endpoint and consent screen (bb2-sandbox-facts.md §1.4, §1.5, §2.3).
+ * BB2's authorization endpoint and consent screen (BB2-OAUTH-AUTHORIZE-*, -CLIENT-*, -PKCE-01..02, -STATE-*, -CONSENT-*, -REDIRECT-01 in
+ * requirements/bb2.json; the screen is templates/design_system/new_authorize_v2.html).
  *
  * `/v{n}/o/authorize/` runs BB2's checks, all before any login, then sends the browser to the Medicare
  * login. After the login, `/v{n}/o/authorize/<uuid>/` shows the consent screen: there oidc-provider's
@@ -60,27 +61,27 @@ function nextForPost(koa: Koa.Context, body: Params): string {
 }
 
 /**
- * BB2's `AuthorizationView.dispatch` checks (§1.4 steps 1–5), shared by /authorize/ and the consent
- * screen. Returns the application or the reply that ends the request.
+ * The first of BB2's `AuthorizationView.dispatch` checks (`validate_app_is_active`): the application
+ * the request names, or BB2's HTML error page for a missing, malformed or unknown one
+ * (BB2-OAUTH-CLIENT-01..03).
  */
-function checkBeforeLogin(deps: OAuthDeps, koa: Koa.Context, params: MergedParams): { client: RegisteredClient } | { reply: Reply } {
-  const oauth = deps.ctx.behaviour.oauth;
+function lookUpClient(deps: OAuthDeps, koa: Koa.Context, params: MergedParams): { client: RegisteredClient } | { reply: Reply } {
   const lookup = lookUpApplication(deps, {
     basicClientId: basicCredentials(koa.get('authorization'))?.clientId,
     clientIdParam: params.get('client_id'),
   });
-  if (!lookup.ok || !lookup.client) {
-    const shown = lookup.ok ? NO_APPLICATION : lookup.failure;
-    return { reply: htmlReply(shown.status, applicationErrorPage(shown.error, shown.description)) };
-  }
-  const reply =
-    oauth.rejectUnavailableScopesBeforeLogin(params) ??
-    oauth.rejectIllegalQueryParameters(params) ??
-    oauth.requirePkceAndState(params);
-  return reply ? { reply } : { client: lookup.client };
+  if (lookup.ok && lookup.client) return { client: lookup.client };
+  const shown = lookup.ok ? NO_APPLICATION : lookup.failure;
+  return { reply: htmlReply(shown.status, applicationErrorPage(shown.error, shown.description)) };
 }
 
-/** `GET|POST /v{n}/o/authorize/`: BB2's checks, then the redirect to the Medicare login (§1.5 step 1). */
+/** The rest of BB2's checks before any login (AuditEvent scopes, client_secret, PKCE and state), shared by /authorize/ and the consent screen. */
+function checkParams(deps: OAuthDeps, params: MergedParams): Reply | undefined {
+  const oauth = deps.ctx.behaviour.oauth;
+  return oauth.rejectUnavailableScopesBeforeLogin(params) ?? oauth.rejectIllegalQueryParameters(params) ?? oauth.requirePkceAndState(params);
+}
+
+/** `GET|POST /v{n}/o/authorize/`: BB2's checks, then the redirect to the Medicare login (BB2-OAUTH-AUTHORIZE-01). */
 export async function startAuthorization(deps: OAuthDeps, koa: Koa.Context): Promise<void> {
   const query = Params.fromQuery(koa.querystring);
   const body = koa.method === 'POST' ? (await readForm(koa)).params : EMPTY;
@@ -89,8 +90,11 @@ export async function startAuthorization(deps: OAuthDeps, koa: Koa.Context): Pro
     const reply = deps.ctx.behaviour.oauth.requirePostState(body);
     if (reply) return sendReply(koa, reply);
   }
-  const checked = checkBeforeLogin(deps, koa, new MergedParams([query, body]));
-  if ('reply' in checked) return sendReply(koa, checked.reply);
+  const params = new MergedParams([query, body]);
+  const application = lookUpClient(deps, koa, params);
+  if ('reply' in application && deps.ctx.behaviour.oauth.checkApplicationBeforeLogin) return sendReply(koa, application.reply);
+  const reply = checkParams(deps, params);
+  if (reply) return sendReply(koa, reply);
   redirectToLogin(koa, koa.method === 'POST' ? nextForPost(koa, body) : koa.originalUrl);
 }
 
@@ -99,8 +103,11 @@ export async function consentScreen(deps: OAuthDeps, koa: Koa.Context, version: 
   if (!UUID_PATTERN.test(uuid)) return sendReply(koa, jsonReply(404, { status_code: 404, message: 'Not found.' }));
   const query = Params.fromQuery(koa.querystring);
   const body = koa.method === 'POST' ? (await readForm(koa)).params : EMPTY;
-  const checked = checkBeforeLogin(deps, koa, new MergedParams([query, body]));
+  const params = new MergedParams([query, body]);
+  const checked = lookUpClient(deps, koa, params);
   if ('reply' in checked) return sendReply(koa, checked.reply);
+  const reply = checkParams(deps, params);
+  if (reply) return sendReply(koa, reply);
 
   // An unknown, expired or other-application uuid leaves the request anonymous: BB2 then asks for a login.
   const approval = deps.records.approvals.get(canonicalUuid(uuid));
@@ -130,7 +137,7 @@ export async function consentScreen(deps: OAuthDeps, koa: Koa.Context, version: 
 }
 
 /**
- * The screen's language (§1.4 `lang`): the request's `lang` (en/es), else the `django_language`
+ * The screen's language (BB2-OAUTH-CONSENT-04): the request's `lang` (en/es), else the `django_language`
  * cookie BB2's toggle sets, else Accept-Language.
  */
 function consentLanguage(koa: Koa.Context, query: Params): ConsentLanguage {
@@ -200,7 +207,7 @@ function invalidScopes(): Reply {
 /**
  * How an authorization error reaches the browser: errors DOT redirects with go to redirect_uri
  * (an invalid_scope one becomes BB2's JSON), errors that cannot be redirected render the consent
- * template with DOT's error block (§1.4).
+ * template with DOT's error block (BB2-OAUTH-REDIRECT-01).
  */
 function authorizationErrorReply(
   deps: OAuthDeps,
@@ -231,7 +238,7 @@ function cleanRedirect(deps: OAuthDeps, target: URL): string {
   return target.href;
 }
 
-/** The consent form's answer (§1.5 step 6): Connect gives a code, Cancel gives access_denied. */
+/** The consent form's answer (BB2-OAUTH-STATE-04, BB2-OAUTH-CONSENT-01): Connect gives a code, Cancel gives access_denied. */
 async function decide(
   deps: OAuthDeps,
   koa: Koa.Context,
@@ -284,7 +291,7 @@ async function decide(
     method: 'GET',
     url: `${PROVIDER_ROUTES.authorization}/${encodeURIComponent(interaction.uid)}`,
     headers: { cookie: interaction.cookieHeader },
-    // BB2 signs the beneficiary out after every login (§1.5 step 4): no session survives.
+    // BB2 signs the beneficiary out after every login (BB2-OAUTH-LOGIN-01): no session survives.
     inspect: async (providerContext: KoaContextWithOIDC) => {
       await providerContext.oidc.entities.Session?.destroy();
     },
@@ -301,7 +308,7 @@ async function decide(
 
 /**
  * After a successful consent BB2 deletes the pair's earlier access and refresh tokens and creates or
- * renews the 13-month DataAccessGrant (§1.5).
+ * renews the 13-month DataAccessGrant (BB2-OAUTH-CONSENT-02, BB2-OAUTH-TOKEN-06).
  */
 async function recordConsent(deps: OAuthDeps, clientId: string, accountId: string, grantId: string): Promise<void> {
   const { records } = deps;

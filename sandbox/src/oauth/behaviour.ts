@@ -1,5 +1,5 @@
 /**
- * The OAuth rules of BB2 the embedded sandbox enforces, one named seam each (bb2-sandbox-facts.md §1).
+ * The OAuth rules of BB2 the embedded sandbox enforces, one named seam each (the BB2-OAUTH-* requirements of requirements/bb2.json).
  * The normal code path calls every rule through `ctx.behaviour.oauth`; a fault mode swaps exactly one.
  * Where oidc-provider enforces a rule itself (PKCE verification, single-use codes, redirect_uri
  * equality, refresh rotation), the seam is a policy the library configuration or a step around the
@@ -15,7 +15,7 @@ export interface ParamLookup {
   has(name: string): boolean;
 }
 
-/** The values a token response is built from (§1.7). */
+/** The values a token response is built from (BB2-OAUTH-TOKEN-02). */
 export interface TokenResponseFields {
   readonly accessToken: string;
   readonly expiresIn: number;
@@ -28,15 +28,20 @@ export interface TokenResponseFields {
 }
 
 export interface OAuthBehaviour {
-  /** §1.3: outside local environments BB2 accepts only 40-alphanumeric client ids. */
+  /** BB2-OAUTH-CLIENT-02: outside local environments BB2 accepts only 40-alphanumeric client ids. */
   clientIdFormatIsValid(clientId: string): boolean;
-  /** §1.4 step 2: AuditEvent scopes are v3-only, so v1/v2 answer "Invalid scopes." before any login. */
+  /**
+   * BB2-OAUTH-CLIENT-01..03: /authorize answers a missing, malformed or unknown application with BB2's
+   * error page before any login (otherwise only the consent step, after the login, would notice).
+   */
+  readonly checkApplicationBeforeLogin: boolean;
+  /** BB2-OAUTH-AUTHORIZE-03: AuditEvent scopes are v3-only, so v1/v2 answer "Invalid scopes." before any login. */
   rejectUnavailableScopesBeforeLogin(params: ParamLookup): Reply | undefined;
-  /** §1.4 step 4: a client secret must never travel through the browser. */
+  /** BB2-OAUTH-CLIENT-05: a client secret must never travel through the browser. */
   rejectIllegalQueryParameters(params: ParamLookup): Reply | undefined;
-  /** §1.4 step 5: PKCE with S256 and a state of at least 16 characters are required. */
+  /** BB2-OAUTH-PKCE-01..02, BB2-OAUTH-STATE-01..02: PKCE with S256 and a state of at least 16 characters are required. */
   requirePkceAndState(params: ParamLookup): Reply | undefined;
-  /** §1.4 step 6: POST /authorize/ must carry `state` in its body. */
+  /** BB2-OAUTH-STATE-03: POST /authorize/ must carry `state` in its body. */
   requirePostState(body: ParamLookup): Reply | undefined;
   /** oidc-provider's `pkce.required`: authorization requests without a code_challenge are refused. */
   readonly pkceRequired: boolean;
@@ -44,47 +49,47 @@ export interface OAuthBehaviour {
   normalizeCodeChallenge(challenge: string): string;
   /** DOT uses the application's first registered redirect URI when the request names none. */
   defaultRedirectUri(registered: readonly string[]): string | undefined;
-  /** §1.6: the scopes an authorization request covers (defaults, condensed), or undefined for "Invalid scopes.". */
+  /** BB2-OAUTH-SCOPE-01..02: the scopes an authorization request covers (defaults, condensed), or undefined for "Invalid scopes.". */
   resolveRequestedScopes(scope: string | undefined): string[] | undefined;
-  /** §1.6: the scopes withheld when the beneficiary unticks "Personal Information". */
+  /** BB2-OAUTH-SCOPE-03: the scopes withheld when the beneficiary unticks "Personal Information". */
   withheldScopes(scopes: readonly string[], shareDemographics: boolean): string[];
-  /** §1.5: a successful consent removes every earlier access and refresh token of the app/bene pair. */
+  /** BB2-OAUTH-CONSENT-02: a successful consent removes every earlier access and refresh token of the app/bene pair. */
   readonly revokeEarlierTokensOnConsent: boolean;
-  /** §1.5/§1.7: the DataAccessGrant end of a THIRTEEN_MONTH application. */
+  /** BB2-OAUTH-TOKEN-06: the DataAccessGrant end of a THIRTEEN_MONTH application. */
   accessGrantExpiration(consentedAt: Date): Date;
-  /** §1.5: the redirect after consent carries `state` back unchanged. */
+  /** BB2-OAUTH-STATE-04: the redirect after consent carries `state` back unchanged. */
   readonly returnStateOnRedirect: boolean;
-  /** §1.7: the code_verifier must match the code_challenge (oidc-provider's PKCE check). */
+  /** BB2-OAUTH-PKCE-03: the code_verifier must match the code_challenge (oidc-provider's PKCE check). */
   readonly verifyCodeVerifier: boolean;
-  /** §1.7: a code can be exchanged once (DOT deletes it). */
+  /** BB2-OAUTH-CODE-01: a code can be exchanged once (DOT deletes it). */
   readonly codeIsSingleUse: boolean;
-  /** §1.7: the token request's redirect_uri must equal the authorization request's (oidc-provider's check). */
+  /** BB2-OAUTH-REDIRECT-02: the token request's redirect_uri must equal the authorization request's (oidc-provider's check). */
   readonly tokenRedirectUriMustMatch: boolean;
   /**
-   * §1.4: an authorization request's redirect_uri must be exactly one the application registered
+   * BB2-OAUTH-REDIRECT-01: an authorization request's redirect_uri must be exactly one the application registered
    * (DOT's exact match; it replaces oidc-provider's `redirectUriAllowed`, which is the same for web clients).
    */
   redirectUriIsRegistered(redirectUri: string | undefined, registered: readonly string[]): boolean;
-  /** §1.7: a confidential client's secret is checked at /token (the library's client authentication). */
+  /** BB2-OAUTH-TOKENAUTH-03..04: a confidential client's secret is checked at /token (the library's client authentication). */
   readonly verifyClientSecretAtToken: boolean;
-  /** §1.7: every refresh returns a new refresh token and retires the old one. */
+  /** BB2-OAUTH-REFRESH-01..02: every refresh returns a new refresh token and retires the old one. */
   readonly rotateRefreshToken: boolean;
-  /** §1.7: retiring a refresh token also revokes the access token issued with it. */
+  /** BB2-OAUTH-REFRESH-03: retiring a refresh token also revokes the access token issued with it. */
   readonly revokeAccessTokenWithRotatedRefreshToken: boolean;
   /**
-   * §1.7: a refresh needs the app/bene DataAccessGrant: 403 when it is gone (revoked, expired by the
+   * BB2-OAUTH-REFRESH-04..05: a refresh needs the app/bene DataAccessGrant: 403 when it is gone (revoked, expired by the
    * sandbox endpoint), 401 when its 13 months are over.
    */
   checkDataAccessGrantOnRefresh(grant: { readonly expiresAt: Date } | undefined, now: Date): Reply | undefined;
-  /** §1.8: an application may revoke only its own tokens (BB2's 403 otherwise). */
+  /** BB2-OAUTH-REVOKE-05: an application may revoke only its own tokens (BB2's 403 otherwise). */
   mayRevokeToken(tokenClientId: string, callerClientId: string): boolean;
-  /** §1.7: the success body, keys in BB2's order. */
+  /** BB2-OAUTH-TOKEN-02: the success body, keys in BB2's order. */
   shapeTokenResponse(fields: TokenResponseFields): Record<string, unknown>;
-  /** §1.7: headers of the token response. */
+  /** BB2-OAUTH-TOKEN-01: headers of the token response. */
   tokenResponseHeaders(): Readonly<Record<string, string>>;
-  /** §4.6: an access token is usable until it expires. */
+  /** BB2-FHIR-AUTH-05: an access token is usable until it expires. */
   isAccessTokenUsable(token: { readonly expiresAt: number }, nowSeconds: number): boolean;
-  /** §1.9: userinfo needs the `profile` scope. */
+  /** BB2-OAUTH-USERINFO-03: userinfo needs the `profile` scope. */
   canReadUserinfo(scopes: ReadonlySet<string>): boolean;
 }
 
@@ -98,6 +103,8 @@ const THIRTEEN_MONTHS = 13;
 
 export const defaultOAuthBehaviour: OAuthBehaviour = {
   clientIdFormatIsValid: (clientId) => CLIENT_ID_PATTERN.test(clientId),
+
+  checkApplicationBeforeLogin: true,
 
   rejectUnavailableScopesBeforeLogin(params) {
     return splitScopes(params.get('scope')).some(isAuditEventScope)

@@ -1,7 +1,7 @@
 /**
  * The applications registered in the embedded sandbox: the configured confidential client (settings)
- * and the sandbox's own test client "TestApp" used by /testclient (bb2-sandbox-facts.md §5). Both are
- * confidential, authorization-code + refresh-token clients, like every BB2 application (§1.3).
+ * and the sandbox's own test client "TestApp" used by /testclient (the BB2-TESTCLIENT-* requirements). Both are
+ * confidential, authorization-code + refresh-token clients, like every BB2 application (BB2-OAUTH-TOKENAUTH-04).
  */
 import type { SandboxSettings } from '../settings.js';
 

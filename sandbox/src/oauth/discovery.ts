@@ -1,5 +1,5 @@
 /**
- * BB2's discovery documents (bb2-sandbox-facts.md §1.2): its own OpenID configuration (every v1 path
+ * BB2's discovery documents (BB2-DISCOVERY-OIDC-*, BB2-DISCOVERY-SMART-*): its own OpenID configuration (every v1 path
  * serves the v2 body) and SMART configuration, with `{H}` the sandbox's base URL.
  */
 export function openidConfiguration(baseUrl: string): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /**
- * The embedded sandbox's OAuth 2.0 server, shaped to BB2 (bb2-sandbox-facts.md §1, §2): the
+ * The embedded sandbox's OAuth 2.0 server, shaped to BB2 (the BB2-OAUTH-* requirements of requirements/bb2.json): the
  * authorization endpoint and consent screen, the Medicare login hop and its stand-in login page,
  * token, revocation, introspection, userinfo and discovery, for both /v1 and /v2 path families.
  * oidc-provider is the engine (see provider.ts); this module routes BB2's paths to the handlers.

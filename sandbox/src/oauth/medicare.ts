@@ -1,6 +1,7 @@
 /**
- * The Medicare login hop (bb2-sandbox-facts.md §1.5 steps 2–4) and the sandbox's stand-in for the
- * Medicare.gov login itself (§2.2).
+ * The Medicare login hop (BB2-OAUTH-AUTHORIZE-01, BB2-OAUTH-LOGIN-01; BB2's
+ * apps/mymedicare_cb/views.py) and the sandbox's stand-in for the
+ * Medicare.gov login itself (the two-step form BB2's Selenium tests drive, apps/integration_tests/selenium_generic.py).
  *
  * `/mymedicare/login?next=…` remembers `next` under a 26-digit relay and sends the browser to the
  * login page; the login page (served here, because the real one is outside BB2) checks the synthetic
@@ -44,7 +45,7 @@ function loginLanguageOf(next: string): string | undefined {
   return lang === 'es' ? 'es-mx' : lang === 'en' ? 'en-us' : undefined;
 }
 
-/** `GET /mymedicare/login?next=…` (§1.5 step 2). */
+/** `GET /mymedicare/login?next=…` (BB2's mymedicare_login). */
 export function medicareLogin(deps: OAuthDeps, koa: Koa.Context): void {
   const next = Params.fromQuery(koa.querystring).get('next') ?? '';
   const relay = relayNonce();
@@ -113,7 +114,7 @@ function queryAndFragment(url: string): { path: string; query: string; fragment:
   return { path, query, fragment };
 }
 
-/** `GET /mymedicare/sls-callback?req_token=…&relay=…` (§1.5 step 4). */
+/** `GET /mymedicare/sls-callback?req_token=…&relay=…` (BB2's callback; BB2-OAUTH-LOGIN-01). */
 export function medicareCallback(deps: OAuthDeps, koa: Koa.Context): void {
   const params = Params.fromQuery(koa.querystring);
   // BB2 authenticates with Medicare.gov first (req_token), then looks at its own relay.

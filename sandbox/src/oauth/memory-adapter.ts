@@ -23,7 +23,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 /**
  * Entries are kept this long past their expiry. oidc-provider checks expiry itself, so nothing
  * expired is ever accepted; the grace lets a just-expired token be told apart from an unknown one
- * ("The access token has expired." versus "is invalid", §4.6), as DOT's kept rows allow.
+ * ("The access token has expired." versus "is invalid", BB2-FHIR-AUTH-03), as DOT's kept rows allow.
  */
 const EXPIRED_GRACE_MS = 60 * 60 * 1000;
 

@@ -68,7 +68,7 @@ interface PendingCall {
 
 /** Lifetimes that are not sandbox settings. */
 const SESSION_TTL_SECONDS = 60; // sessions are destroyed right after each authorization (BB2 keeps no login)
-const ID_TOKEN_TTL_SECONDS = 3600; // never handed out: BB2 returns no id_token (§1.2)
+const ID_TOKEN_TTL_SECONDS = 3600; // never handed out: BB2 returns no id_token (BB2-DISCOVERY-OIDC-04)
 /** 13 months and a day, in seconds: grants and refresh tokens are bounded by the DataAccessGrant anyway. */
 const GRANT_TTL_SECONDS = 396 * 24 * 60 * 60;
 
@@ -229,7 +229,7 @@ export class ProviderBridge {
         RefreshToken: GRANT_TTL_SECONDS,
         IdToken: ID_TOKEN_TTL_SECONDS,
       },
-      // BB2's tokens and codes are 30 characters (§1.5); 180 bits of randomness give 30 symbols.
+      // BB2's tokens and codes are 30 characters (oauthlib's generate_token default); 180 bits of randomness give 30 symbols.
       formats: { bitsOfOpaqueRandomness: 180 },
       findAccount: async (_providerContext, accountId) =>
         findUserByUsername(accountId) ? { accountId, claims: async () => ({ sub: accountId }) } : undefined,

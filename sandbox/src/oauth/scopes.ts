@@ -1,5 +1,5 @@
 /**
- * BB2's scopes for v1/v2 (bb2-sandbox-facts.md §1.6): the capabilities every application gets by
+ * BB2's scopes for v1/v2 (BB2-OAUTH-SCOPE-01..04): the capabilities every application gets by
  * default, the demographic ("personal information") subset, and BB2's condensing of SMART scopes.
  */
 
@@ -23,7 +23,7 @@ export const DEMOGRAPHIC_SCOPES: ReadonlySet<string> = new Set([
   'profile',
 ]);
 
-/** v3-only scopes; on v1/v2 they are "Invalid scopes." already at /authorize (§1.4 step 2). */
+/** v3-only scopes; on v1/v2 they are "Invalid scopes." already at /authorize (BB2-OAUTH-AUTHORIZE-03). */
 export function isAuditEventScope(scope: string): boolean {
   return /^patient\/AuditEvent\.(?:read|rs|r|s)$/.test(scope);
 }

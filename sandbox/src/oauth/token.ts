@@ -1,6 +1,6 @@
 /**
- * Token, revocation, introspection and the sandbox's "expire user" endpoint (bb2-sandbox-facts.md
- * §1.7, §1.8). Each runs BB2's application checks first (`validate_app_is_active`), then replays the
+ * Token, revocation, introspection and the sandbox's "expire user" endpoint (BB2-OAUTH-TOKEN-*,
+ * -TOKENAUTH-*, -REFRESH-*, -REVOKE-*, -INTROSPECT-*, -EXPIRE-01). Each runs BB2's application checks first (`validate_app_is_active`), then replays the
  * request to oidc-provider and reshapes its answer into BB2's bodies, statuses and headers.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -67,7 +67,7 @@ interface TokenOutcome {
   readonly exchangedCode: { destroy(): Promise<void>; save(): Promise<string>; consumed?: unknown } | undefined;
 }
 
-/** `POST /v{n}/o/token[/]` (§1.7). */
+/** `POST /v{n}/o/token[/]` (BB2-OAUTH-TOKEN-*, BB2-OAUTH-TOKENAUTH-*, BB2-OAUTH-REFRESH-*). */
 export async function tokenEndpoint(deps: OAuthDeps, koa: Koa.Context): Promise<void> {
   if (koa.method !== 'POST') return methodNotAllowed(koa, 'POST, OPTIONS');
   const { bridge, records } = deps;
@@ -139,7 +139,7 @@ export async function tokenEndpoint(deps: OAuthDeps, koa: Koa.Context): Promise<
 }
 
 /**
- * BB2's refresh checks before oauthlib (§1.7): the refresh token must be one it knows, and the
+ * BB2's refresh checks before oauthlib (BB2-OAUTH-REFRESH-04..06): the refresh token must be one it knows, and the
  * app/bene DataAccessGrant must exist and be current.
  */
 async function checkRefreshToken(
@@ -181,7 +181,7 @@ async function applyCodePolicies(deps: OAuthDeps, form: URLSearchParams): Promis
   }
 }
 
-/** DOT's bookkeeping after a token response (§1.7). */
+/** DOT's bookkeeping after a token response (BB2-OAUTH-REFRESH-01, BB2-OAUTH-REFRESH-03). */
 async function recordIssuedTokens(deps: OAuthDeps, outcome: TokenOutcome): Promise<void> {
   const { bridge, records } = deps;
   const oauth = deps.ctx.behaviour.oauth;
@@ -235,7 +235,7 @@ function detailOf(error: unknown): string {
   return typeof detail === 'string' ? detail : '';
 }
 
-/** oidc-provider's token errors in oauthlib's words (§1.7 error table). */
+/** oidc-provider's token errors in oauthlib's words (BB2-OAUTH-PKCE-03..04, BB2-OAUTH-CODE-01..02, BB2-OAUTH-REDIRECT-02, BB2-OAUTH-TOKENAUTH-03..04). */
 function tokenErrorReply(response: ProviderResponse, error: unknown): Reply {
   const out = (response.body ?? {}) as LibraryError;
   const code = typeof out.error === 'string' ? out.error : 'server_error';
@@ -274,7 +274,7 @@ function revocationErrorReply(response: ProviderResponse): Reply {
 
 const FOREIGN_TOKEN: Reply = jsonReply(403, { status_code: 403, description: 'Application did not have access to the provided token.' });
 
-/** `POST /v{n}/o/revoke_token/`: RFC 7009 by the library (§1.8). */
+/** `POST /v{n}/o/revoke_token/`: RFC 7009 by the library (BB2-OAUTH-REVOKE-03..05). */
 export async function revokeTokenEndpoint(deps: OAuthDeps, koa: Koa.Context): Promise<void> {
   if (koa.method !== 'POST') return methodNotAllowed(koa, 'POST, OPTIONS');
   const request = await clientRequest(koa);
@@ -293,7 +293,7 @@ export async function revokeTokenEndpoint(deps: OAuthDeps, koa: Koa.Context): Pr
 
 /**
  * `POST /v{n}/o/revoke/`: BB2's revocation that also deletes the app/bene DataAccessGrant, which
- * revokes every token of the pair (§1.8). The grant goes only once the library has authenticated the
+ * revokes every token of the pair (BB2-OAUTH-REVOKE-02). The grant goes only once the library has authenticated the
  * client (BB2 deletes it before authenticating; an emulator should not let that through).
  */
 export async function revokeGrantEndpoint(deps: OAuthDeps, koa: Koa.Context): Promise<void> {
@@ -316,7 +316,7 @@ export async function revokeGrantEndpoint(deps: OAuthDeps, koa: Koa.Context): Pr
   sendReply(koa, htmlReply(200, ''));
 }
 
-/** `GET|POST /v{n}/o/introspect/` (§1.8): DOT's body shape. */
+/** `GET|POST /v{n}/o/introspect/` (BB2-OAUTH-INTROSPECT-01..02): DOT's body shape. */
 export async function introspectEndpoint(deps: OAuthDeps, koa: Koa.Context): Promise<void> {
   if (koa.method !== 'POST' && koa.method !== 'GET') return methodNotAllowed(koa, 'GET, POST, OPTIONS');
   const request = await clientRequest(koa, koa.method === 'GET' ? Params.fromQuery(koa.querystring) : undefined);
@@ -342,7 +342,7 @@ function secretMatches(given: string, expected: string): boolean {
 }
 
 /**
- * `POST /v{n}/o/expire_authenticated_user/<patient>/` (§1.8): deletes the DataAccessGrant of the
+ * `POST /v{n}/o/expire_authenticated_user/<patient>/` (BB2-OAUTH-EXPIRE-01): deletes the DataAccessGrant of the
  * calling application and the patient, as if the beneficiary had revoked access. Client
  * authentication is checked here because no library endpoint matches DOT's ClientProtectedResourceView.
  */

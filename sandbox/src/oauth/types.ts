@@ -18,6 +18,6 @@ export type AccessResult =
   | { readonly ok: false; readonly reason: 'missing' | 'invalid' | 'expired' };
 
 export interface AccessResolver {
-  /** Resolves an `Authorization` header value; only `Bearer <token>` is accepted (BB2 §4.5). */
+  /** Resolves an `Authorization` header value; only `Bearer <token>` is accepted (BB2-FHIR-AUTH-04). */
   resolve(authorizationHeader: string | undefined): Promise<AccessResult>;
 }

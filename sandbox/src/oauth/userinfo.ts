@@ -1,4 +1,4 @@
-/** `GET /v{n}/connect/userinfo` (bb2-sandbox-facts.md §1.9): BB2's profile view, not OIDC's. */
+/** `GET /v{n}/connect/userinfo` (BB2-OAUTH-USERINFO-01..03): BB2's profile view, not OIDC's. */
 import type Koa from 'koa';
 import { findUserByUsername } from '../data/users.js';
 import type { OAuthDeps } from './deps.js';
@@ -8,7 +8,7 @@ import type { AccessResolver } from './types.js';
 const NOT_AUTHENTICATED = { detail: 'Authentication credentials were not provided.' };
 const FORBIDDEN = { detail: 'You do not have permission to perform this action.' };
 
-/** DOT's `WWW-Authenticate` for DRF (§4.6). */
+/** DOT's `WWW-Authenticate` for DRF (BB2-FHIR-AUTH-01). */
 const CHALLENGES = {
   missing: 'Bearer realm="api"',
   invalid: 'Bearer realm="api",error="invalid_token",error_description="The access token is invalid."',

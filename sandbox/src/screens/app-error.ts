@@ -1,6 +1,6 @@
 /**
  * BB2's `app_inactive_401.html`: the page /authorize answers when the application named by
- * `client_id` is missing, malformed, unknown or inactive (bb2-sandbox-facts.md §1.4 step 1). The
+ * `client_id` is missing, malformed, unknown or inactive (BB2-OAUTH-CLIENT-01..04). The
  * HTTP status varies with the error (401 or 400); the page always says "401 - Unauthorized".
  */
 import { escapeHtml, htmlDocument } from './html.js';

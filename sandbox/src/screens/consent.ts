@@ -1,6 +1,6 @@
 /**
  * The consent ("permission") screen at /v{n}/o/authorize/<uuid>/, in the shape of BB2's current
- * `new_authorize_v2.html` (bb2-sandbox-facts.md §2.3). The ids, names, values and texts that tests
+ * `new_authorize_v2.html` (https://github.com/CMSgov/bluebutton-web-server/blob/ba0c6856a51c13bd849da2fcc0d6e44eed08dc73/templates/design_system/new_authorize_v2.html). The ids, names, values and texts that tests
  * and BB2's own Selenium suite select on are kept exactly; the rest of the markup is our own.
  */
 import { escapeHtml, htmlDocument } from './html.js';
@@ -8,7 +8,7 @@ import { escapeHtml, htmlDocument } from './html.js';
 /** `APPLICATION_TITLE` in the sandbox environment. */
 export const SANDBOX_TITLE = 'Blue Button 2.0 Sandbox';
 
-/** The hidden fields of DOT's AllowForm, in BB2's order (§2.3). */
+/** The hidden fields of DOT's AllowForm, in BB2's order. */
 export const CONSENT_HIDDEN_FIELDS = [
   'redirect_uri',
   'scope',
@@ -34,7 +34,7 @@ export interface ConsentPage {
 }
 
 /**
- * The screen's texts. BB2 documents the Spanish heading, button values and date style (§2.3, its
+ * The screen's texts. BB2 documents the Spanish heading, button values and date style (BB2-OAUTH-CONSENT-04, its
  * Spanish Selenium tests); the other Spanish sentences are this sandbox's translation.
  */
 const TEXT = {
@@ -141,7 +141,7 @@ document.getElementById('radio_1').addEventListener('change', function (event) {
   );
 }
 
-/** The same template with DOT's error block instead of the form (§1.4, consent-step errors). */
+/** The same template with DOT's error block instead of the form (BB2-OAUTH-REDIRECT-01, consent-step errors). */
 export function consentErrorPage(applicationName: string, error: string, description: string, language: ConsentLanguage = 'en'): string {
   return page(applicationName, language, undefined, `<h3>Error: ${escapeHtml(error)}</h3>\n<p>${escapeHtml(description)}</p>`);
 }

@@ -1,7 +1,6 @@
 /**
  * The sandbox's stand-in for the Medicare.gov login (SLSx) that the real sandbox sends beneficiaries
- * to. It follows the current two-step form the BB2 team's Selenium suite drives (bb2-sandbox-facts.md
- * §2.2): `input[name=username]` + submit "Continue", then `input[name=password]` + submit "Log in"
+ * to. It follows the current two-step form the BB2 team's Selenium suite drives (https://github.com/CMSgov/bluebutton-web-server/blob/ba0c6856a51c13bd849da2fcc0d6e44eed08dc73/apps/integration_tests/selenium_generic.py): `input[name=username]` + submit "Continue", then `input[name=password]` + submit "Log in"
  * (id `login-button`, "Entrar" in Spanish). Bad credentials show Medicare.gov's documented message.
  * The older single-page ids (`username-textbox`, `password-textbox`) are kept on the inputs so tests
  * written against the 2021–2025 form still find them.

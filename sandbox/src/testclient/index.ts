@@ -1,5 +1,5 @@
 /**
- * The sandbox's built-in test client (/testclient/, bb2-sandbox-facts.md §5): a small OAuth client
+ * The sandbox's built-in test client (/testclient/, the BB2-TESTCLIENT-* requirements): a small OAuth client
  * app, as BB2 runs one, that walks through authorization with PKCE and shows what each endpoint
  * returns. Like BB2's, it talks to the API over HTTP (fetch to ctx.baseUrl), exchanges the code on the
  * server with its client secret, and keeps the verifier and token in a server-side session.
@@ -8,7 +8,7 @@
  * Authorization Token" authorizes on v2; after the callback its API links lead to the result pages of
  * the version authorized (v2: PatientV2, CoverageV2, …, calling /v2/…; v1: Patient, Coverage, …,
  * calling /v1/…). The v1 authorization link and every v1 page stay reachable with any token, since
- * v1 and v2 tokens are interchangeable (§4.1).
+ * v1 and v2 tokens are interchangeable (both use fhir_id_v2 in BB2's apps/dot_ext/views/authorization.py).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type Koa from 'koa';
@@ -34,8 +34,13 @@ function createVerifier(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/**
+ * BB2's test client sends its challenge padded: Python's urlsafe_b64encode of the SHA-256 digest, 44
+ * characters ending in "=" (apps/testclient/utils.py), which BB2 accepts because it strips the padding
+ * before storing the challenge (BB2-OAUTH-PKCE-05).
+ */
 function s256(verifier: string): string {
-  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+  return createHash('sha256').update(verifier, 'ascii').digest('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 /** Python's json.dumps(value, indent=3), the layout BB2's result pages show (ASCII only). */

@@ -1,6 +1,6 @@
 /**
  * The testclient's HTML pages. Element ids, link texts and headings follow BB2's testclient
- * (bb2-sandbox-facts.md §5), because BB2's own Selenium and synthetic tests find them by those; the
+ * (apps/testclient/templates in BB2, BB2-TESTCLIENT-*), because BB2's own Selenium and synthetic tests find them by those; the
  * explanatory text is the sandbox's own. Every dynamic value goes through escapeHtml.
  */
 import { escapeHtml } from '../screens/html.js';

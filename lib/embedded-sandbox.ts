@@ -1,0 +1,25 @@
+/**
+ * Everything the suite (lib/, fixtures/, tests/, selftest/ and playwright.config.ts) may take from the
+ * embedded sandbox (sandbox/src). The suite tests a BB2 server; the emulator is one such server, so the
+ * suite depends on it only through this list: its start command and server (for the embedded target
+ * and private sandboxes), its local client and user range (defaults of the configuration), and its
+ * fault modes (the self-test). eslint.config.js forbids any other import of sandbox/ from suite code.
+ */
+export type { BehaviourOverrides } from '../sandbox/src/behaviour.js';
+export { choiceFlag, parseFlags, UsageError, wholeNumberFlag } from '../sandbox/src/cli-arguments.js';
+export { LAST_USER_NUMBER } from '../sandbox/src/data/users.js';
+/** For tests that compare what a run found with what the sandbox serves (the sweep's end-to-end test). */
+export { claimCountsForUser, syntheticUser } from '../sandbox/src/data/index.js';
+export { FAULT_AREAS, FAULT_MODES, faultModeOrThrow, faultRequirements, UnknownFaultError, type FaultArea, type FaultMode } from '../sandbox/src/faults/catalog.js';
+export { FAULT_VARIABLE } from '../sandbox/src/faults/options.js';
+export { sandboxCommand, sandboxCommandOrExit } from '../sandbox/src/faults/webserver.js';
+export type { RunningSandbox } from '../sandbox/src/server.js';
+export { LOCAL_CLIENT, type SandboxSettingsInput } from '../sandbox/src/settings.js';
+
+/**
+ * The sandbox's server module (startSandbox), loaded on first use: it brings oidc-provider and the data
+ * generator, which a run against an external target, and most workers, never need.
+ */
+export function loadSandboxServer(): Promise<typeof import('../sandbox/src/server.js')> {
+  return import('../sandbox/src/server.js');
+}

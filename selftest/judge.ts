@@ -1,0 +1,182 @@
+/**
+ * The self-test's judgement, apart from the code that runs Playwright (selftest/run.ts) so that it can
+ * be unit-tested on hand-made reports.
+ *
+ * A fault counts as detected only when a failed check cites one of the requirements the fault breaks:
+ * statically (its requirement annotation, with the requirements it `includes` through a validator) or
+ * at run time (a `violated` annotation a validation matcher added). Failures of checks that cite none of
+ * them are "caught only by another check": reported as a finding, never counted as a detection, since
+ * the suite noticed the fault by accident.
+ */
+import { faultRequirements, type FaultArea, type FaultMode } from '../lib/embedded-sandbox.js';
+import { citedThrough, type Catalogue } from '../lib/requirements/catalogue.js';
+import type { Check, ReadReport } from '../lib/requirements/checks.js';
+
+export type Verdict = 'detected' | 'caught-elsewhere' | 'missed' | 'error';
+
+export interface CaughtCheck {
+  /** "file › describe › test". */
+  readonly title: string;
+  /** Its spec file, relative to tests/, to run it again. */
+  readonly file: string;
+  /** The fault's requirements this check cites. */
+  readonly cites: readonly string[];
+}
+
+export interface FaultResult {
+  readonly id: string;
+  readonly area: FaultArea;
+  /** The requirement ids the fault breaks. */
+  readonly requirements: readonly string[];
+  readonly verdict: Verdict;
+  /** Failed checks citing one of `requirements`; once confirmed, those that failed again. */
+  readonly caughtBy: readonly CaughtCheck[];
+  /** Failed checks citing none of `requirements`: they do not count as catching the fault. */
+  readonly otherFailures: readonly string[];
+  /** Failed checks citing the fault's requirements in the first run (before any confirmation). */
+  readonly failedCiting: number;
+  /** Whether the citing failures were run a second time, and how many failed again. */
+  readonly confirmation?: { readonly rerun: number; readonly failedAgain: number };
+  readonly testsRun: number;
+  readonly seconds: number;
+  /** Why a run was an error (no test ran), or other remarks. */
+  readonly note?: string;
+}
+
+export function failedChecks(run: ReadReport): Check[] {
+  return run.checks.filter((check) => check.status === 'failed' || check.status === 'flaky');
+}
+
+/**
+ * Which of `requirements` a check cites: its static ids and the ids they include, plus the ids its
+ * results were annotated `violated` with, against each requirement and the ids it includes.
+ */
+export function citedFaultRequirements(check: Check, requirements: readonly string[], catalogue: Catalogue): string[] {
+  const citations = new Set([...citedThrough(check.requirements, catalogue), ...check.violated]);
+  return requirements.filter((id) => [...citedThrough([id], catalogue)].some((covered) => citations.has(covered)));
+}
+
+function baseResult(mode: FaultMode, seconds: number) {
+  return { id: mode.id, area: mode.area, requirements: [...faultRequirements(mode)], seconds };
+}
+
+/**
+ * A run in which no test ran (the faulty sandbox did not start, a config error) is an error, never a
+ * detection.
+ */
+export function judgeFault(mode: FaultMode, run: ReadReport, seconds: number, catalogue: Catalogue, exitNote?: string): FaultResult {
+  const base = baseResult(mode, seconds);
+  const failed = failedChecks(run);
+  const caughtBy: CaughtCheck[] = [];
+  const otherFailures: string[] = [];
+  for (const check of failed) {
+    const cites = citedFaultRequirements(check, base.requirements, catalogue);
+    if (cites.length > 0) caughtBy.push({ title: check.title, file: check.file, cites });
+    else otherFailures.push(check.title);
+  }
+  const testsRun = run.checks.filter((check) => check.status !== 'skipped').length;
+  const result = { ...base, caughtBy, otherFailures, failedCiting: caughtBy.length, testsRun };
+  if (testsRun === 0) {
+    const note = [exitNote, ...run.errors].filter((part) => part !== undefined && part !== '').join('; ') || 'no test ran';
+    return { ...result, verdict: 'error', note };
+  }
+  if (caughtBy.length > 0) return { ...result, verdict: 'detected' };
+  return { ...result, verdict: otherFailures.length > 0 ? 'caught-elsewhere' : 'missed' };
+}
+
+/** The result for an area no check of the suite is tagged for: nothing could catch the fault. */
+export function untestedArea(mode: FaultMode, areaTags: string): FaultResult {
+  return {
+    ...baseResult(mode, 0),
+    verdict: 'missed',
+    caughtBy: [],
+    otherFailures: [],
+    failedCiting: 0,
+    testsRun: 0,
+    note: `no check carries the area's tags (${areaTags})`,
+  };
+}
+
+/** A confirmation run repeats the spec files of at most this many of a detection's citing failures. */
+export const CONFIRM_AT_MOST = 5;
+
+/**
+ * A detection stands only if a citing failure repeats when those checks run again against the same
+ * faulty sandbox: a timeout under load is not the suite noticing the fault. `rerun` is the outcome of
+ * running the spec files of the first CONFIRM_AT_MOST of `result.caughtBy` again.
+ */
+export function confirmDetection(result: FaultResult, rerun: ReadReport, rerunSeconds: number): FaultResult {
+  if (result.verdict !== 'detected') return result;
+  const rerunTitles = new Set(result.caughtBy.slice(0, CONFIRM_AT_MOST).map((check) => check.title));
+  const failedAgain = new Set(failedChecks(rerun).map((check) => check.title).filter((title) => rerunTitles.has(title)));
+  const repeated = result.caughtBy.filter((check) => failedAgain.has(check.title));
+  const confirmed = {
+    ...result,
+    seconds: result.seconds + rerunSeconds,
+    confirmation: { rerun: rerunTitles.size, failedAgain: repeated.length },
+  };
+  if (repeated.length > 0) return { ...confirmed, caughtBy: repeated };
+  return {
+    ...confirmed,
+    verdict: 'missed',
+    note: `the citing failures did not repeat when run again (flaky, not the fault): ${listTitles(result.caughtBy.map((check) => check.title))}`,
+  };
+}
+
+export function listTitles(titles: readonly string[], shown = 3): string {
+  if (titles.length === 0) return '';
+  const head = titles.slice(0, shown).join('; ');
+  return titles.length > shown ? `${head}; … (${titles.length} in all)` : `${head} (${titles.length})`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** One line about a fault's result, for the console. */
+export function describeResult(result: FaultResult): string {
+  const requirements = result.requirements.join(', ');
+  switch (result.verdict) {
+    case 'detected': {
+      const again = result.confirmation ? `, ${result.confirmation.failedAgain} of ${result.confirmation.rerun} rerun failed again` : '';
+      const others = result.otherFailures.length > 0 ? `; ${result.otherFailures.length} other failed` : '';
+      return `DETECTED: ${plural(result.failedCiting, 'check')} citing ${requirements} failed${again}${others}`;
+    }
+    case 'caught-elsewhere':
+      return `CAUGHT ONLY BY OTHER CHECKS (a finding): ${plural(result.otherFailures.length, 'check')} failed, none citing ${requirements}`;
+    case 'error':
+      return `ERROR, ${result.note ?? 'no test ran'}`;
+    case 'missed':
+      return `MISSED, ${result.note ?? 'no check failed'}`;
+  }
+}
+
+export interface CleanResult {
+  readonly testsRun: number;
+  readonly passed: number;
+  readonly failed: readonly string[];
+  readonly skipped: number;
+  readonly errors: readonly string[];
+  readonly seconds: number;
+}
+
+export function judgeClean(run: ReadReport, seconds: number): CleanResult {
+  return {
+    testsRun: run.checks.filter((check) => check.status !== 'skipped').length,
+    passed: run.checks.filter((check) => check.status === 'passed').length,
+    failed: failedChecks(run).map((check) => check.title),
+    skipped: run.checks.filter((check) => check.status === 'skipped').length,
+    errors: run.errors,
+    seconds,
+  };
+}
+
+/** A clean run is green when tests ran, none failed and nothing broke outside the tests. */
+export function cleanRunIsGreen(clean: CleanResult): boolean {
+  return clean.testsRun > 0 && clean.failed.length === 0 && clean.errors.length === 0;
+}
+
+/** Detected / faults run (undetectable ones excluded); 1 when none ran. "Caught elsewhere" is not detected. */
+export function detectionRate(faults: readonly FaultResult[]): number {
+  return faults.length === 0 ? 1 : faults.filter((fault) => fault.verdict === 'detected').length / faults.length;
+}
