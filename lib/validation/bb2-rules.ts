@@ -146,17 +146,24 @@ interface RuleRun {
   out: Violation[];
 }
 
-function report(run: RuleRun, segments: readonly PathSegment[], rule: string, message: string, value?: unknown): void {
+/** A rule's name, machine id and requirement: the id from bb2-rules.json, the requirement its `section`. */
+interface RuleLabel {
+  readonly rule: string;
+  readonly ruleId: string;
+  readonly requirement: string;
+}
+
+function report(run: RuleRun, segments: readonly PathSegment[], label: RuleLabel, message: string, value?: unknown): void {
   run.out.push({
     ...owningResource(run.root, segments),
     path: formatPath(segments),
-    rule,
+    ...label,
     ...(value === undefined ? {} : { value: truncateValue(value) }),
     message,
   });
 }
 
-const ruleName = (rule: { section: string; name: string }): string => `BB2 ${rule.section}: ${rule.name}`;
+const ruleName = (rule: { id: string; section: string; name: string }): RuleLabel => ({ rule: `BB2 ${rule.section}: ${rule.name}`, ruleId: `bb2:${rule.id}`, requirement: rule.section });
 const regexCache = new Map<string, RegExp>();
 function re(source: string): RegExp {
   let compiled = regexCache.get(source);
@@ -170,12 +177,12 @@ function re(source: string): RegExp {
 function checkBeneId(run: RuleRun, segments: readonly PathSegment[], beneId: string, value: unknown): void {
   const { context, rules } = run;
   if (context.patientId !== undefined && beneId !== context.patientId) {
-    report(run, segments, ruleName(rules.patientMatch), `names bene ${beneId}, but the token's patient is ${context.patientId}`, value);
+    report(run, segments, ruleName({ id: 'patient-match', ...rules.patientMatch }), `names bene ${beneId}, but the token's patient is ${context.patientId}`, value);
   }
   if (context.synthetic === undefined) return;
   const format = context.synthetic ? rules.beneIdFormats.synthetic : rules.beneIdFormats.production;
   if (!re(format.pattern).test(beneId)) {
-    report(run, segments, ruleName({ section: rules.beneIdFormats.section, name: format.name }), `bene id ${beneId} is not ${context.synthetic ? 'synthetic (negative)' : 'a production (positive) id'}`, value);
+    report(run, segments, ruleName({ id: context.synthetic ? 'synthetic-bene-id' : 'production-bene-id', section: rules.beneIdFormats.section, name: format.name }), `bene id ${beneId} is not ${context.synthetic ? 'synthetic (negative)' : 'a production (positive) id'}`, value);
   }
 }
 
@@ -309,6 +316,7 @@ function checkResource(root: unknown, resource: unknown, base: readonly PathSegm
     out.push({
       ...describeResource(resource),
       path: formatPath([...base, ...(isJsonObject(resource) ? ['resourceType'] : [])]),
+      ruleId: 'bb2:fhir-resource',
       rule: 'BB2: FHIR resource',
       ...(resource === undefined ? {} : { value: truncateValue(isJsonObject(resource) ? resource.resourceType : resource) }),
       message: isJsonObject(resource) ? 'resource has no resourceType' : 'expected a FHIR resource (a JSON object)',

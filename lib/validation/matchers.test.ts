@@ -32,7 +32,7 @@ describe('toBeValidStu3', () => {
     body.birthDate = '06/01/1999';
     const error = failure(() => expect(body).toBeValidStu3('Patient'));
     assert.match(error.message, /toBeValidStu3/);
-    assert.match(error.message, /1 violation:\n1\. Patient\/-20140000008325 at birthDate\n\s+rule: {2}STU3 schema: date format\n\s+value: "06\/01\/1999"/);
+    assert.match(error.message, /1 violation:\n1\. Patient\/-20140000008325 at birthDate\n\s+rule: {2}schema:format — STU3 schema: date format \[FHIR-STU3-SCHEMA-format\]\n\s+value: "06\/01\/1999"/);
     assert.equal(error.matcherResult?.name, 'toBeValidStu3');
     assert.equal(error.matcherResult?.expected, 'Patient');
     assert.equal((error.matcherResult?.actual as unknown[]).length, 1);

@@ -1,10 +1,12 @@
 /**
- * Validates FHIR STU3 (BB2 v1) resources against HL7's STU3 JSON schema, vendored unmodified in
+ * The schema part of STU3 validation: HL7's STU3 JSON schema, vendored unmodified in
  * schemas/fhir-stu3/ and patched in memory for the gaps measured in that file (see PROVENANCE.md
  * there). Each patch is a named function below; `createStu3Validator({ patches })` can leave any out,
- * which is how the unit tests prove each one is needed.
+ * which is how the unit tests prove each one is needed. Minimum cardinalities and required bindings,
+ * which the schema leaves out, come from the StructureDefinitions (fhir/cardinality.ts, fhir/bindings.ts).
  *
- * ajv's raw errors are condensed to one Violation per problem, with FHIR-style paths.
+ * ajv's raw errors are condensed to one Violation per problem, with FHIR-style paths. The whole STU3
+ * verdict (schema, invariants, JSON rules, bindings) is lib/validation/fhir-validator.ts.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,6 +23,10 @@ import {
   type PathSegment,
   type Violation,
 } from './violation.js';
+import { schemaRuleFields, type SchemaRuleId } from './fhir/schema-rules.js';
+import { STU3 } from './fhir/release.js';
+
+const schemaRule = (id: SchemaRuleId) => schemaRuleFields(STU3, id);
 
 export const STU3_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/fhir-stu3/fhir.schema.json', import.meta.url));
 const SCHEMA_KEY = 'fhir.schema.json';
@@ -33,16 +39,12 @@ export const STU3_SCHEMA_PATCHES = [
   'anchorPatterns',
   'requireCalendarDates',
   'addQuantityProfilesToOpenChoices',
-  'requireMandatoryPrimitives',
-  'addMissingRequiredBindings',
 ] as const;
 export type Stu3SchemaPatch = (typeof STU3_SCHEMA_PATCHES)[number];
 
 export interface Stu3ValidatorOptions {
   /** Patches to apply; all of them by default. Tests pass a subset to show what each one catches. */
   patches?: readonly Stu3SchemaPatch[];
-  /** Accept the few real BB2 deviations from STU3 cardinality listed in KNOWN_BB2_DEVIATIONS (default true). */
-  tolerateKnownBb2Deviations?: boolean;
 }
 
 export interface Stu3Validator {
@@ -207,176 +209,19 @@ function addQuantityProfilesToOpenChoices({ definitions }: LoadedSchema): void {
   }
 }
 
-/**
- * Gap: `required` never lists a primitive element (a primitive may appear only as its `_name`
- * extension form), so these STU3 minimum cardinalities are unenforced. Each entry is satisfied by
- * `name` or `_name`; `x[x]` means any one choice of x; an array must not be empty.
- *
- * | Definition (STU3 3.0.x)              | Element(s), min 1          | STU3 page                    |
- * |--------------------------------------|----------------------------|------------------------------|
- * | Extension                            | url 1..1                   | extensibility.html           |
- * | Narrative                            | status 1..1                | narrative.html               |
- * | Bundle                               | type 1..1                  | bundle.html                  |
- * | Bundle.link / entry.link             | relation 1..1, url 1..1    | bundle.html                  |
- * | Bundle.entry.request                 | method 1..1, url 1..1      | bundle.html                  |
- * | Bundle.entry.response                | status 1..1                | bundle.html                  |
- * | CapabilityStatement                  | status, date, kind, fhirVersion, acceptUnknown 1..1; format 1..* | capabilitystatement.html |
- * | CapabilityStatement.software         | name 1..1                  | capabilitystatement.html     |
- * | CapabilityStatement.implementation   | description 1..1           | capabilitystatement.html     |
- * | CapabilityStatement.rest             | mode 1..1                  | capabilitystatement.html     |
- * | CapabilityStatement.rest.resource    | type 1..1                  | capabilitystatement.html     |
- * | ….resource.interaction, rest.interaction | code 1..1              | capabilitystatement.html     |
- * | ….searchParam                        | name 1..1, type 1..1       | capabilitystatement.html     |
- * | CapabilityStatement.rest.operation   | name 1..1                  | capabilitystatement.html     |
- * | OperationOutcome.issue               | severity 1..1, code 1..1   | operationoutcome.html        |
- * | Patient.link                         | type 1..1                  | patient.html                 |
- * | ExplanationOfBenefit.careTeam / information / item / item.detail / item.detail.subDetail | sequence 1..1 | explanationofbenefit.html |
- * | ExplanationOfBenefit.diagnosis       | sequence 1..1, diagnosis[x] 1..1 | explanationofbenefit.html |
- * | ExplanationOfBenefit.procedure       | sequence 1..1, procedure[x] 1..1 | explanationofbenefit.html |
- *
- * Deliberately absent: Coverage.status and ExplanationOfBenefit.status are 0..1 in STU3 (1..1 only
- * from R4); Coverage and EOB have no other mandatory primitive at the top level.
- */
-const STU3_MANDATORY_PRIMITIVES: Record<string, readonly string[]> = {
-  Extension: ['url'],
-  Narrative: ['status'],
-  Bundle: ['type'],
-  Bundle_Link: ['relation', 'url'],
-  Bundle_Request: ['method', 'url'],
-  Bundle_Response: ['status'],
-  CapabilityStatement: ['status', 'date', 'kind', 'fhirVersion', 'acceptUnknown', 'format'],
-  CapabilityStatement_Software: ['name'],
-  CapabilityStatement_Implementation: ['description'],
-  CapabilityStatement_Rest: ['mode'],
-  CapabilityStatement_Resource: ['type'],
-  CapabilityStatement_Interaction: ['code'],
-  CapabilityStatement_Interaction1: ['code'],
-  CapabilityStatement_SearchParam: ['name', 'type'],
-  CapabilityStatement_Operation: ['name'],
-  OperationOutcome_Issue: ['severity', 'code'],
-  Patient_Link: ['type'],
-  ExplanationOfBenefit_CareTeam: ['sequence'],
-  ExplanationOfBenefit_Information: ['sequence'],
-  ExplanationOfBenefit_Diagnosis: ['sequence', 'diagnosis[x]'],
-  ExplanationOfBenefit_Procedure: ['sequence', 'procedure[x]'],
-  ExplanationOfBenefit_Item: ['sequence'],
-  ExplanationOfBenefit_Detail: ['sequence'],
-  ExplanationOfBenefit_SubDetail: ['sequence'],
-};
-
-/** When a missing mandatory element is accepted anyway: the element holding one of these, or a coding with this system and code. */
-interface Tolerance {
-  whenPresent?: string;
-  whenCoding?: { element: string; system: string; code: string };
-}
-
-/**
- * Real BB2 v1 responses break three of the cardinalities above, in one narrow shape each. The
- * embedded sandbox reproduces them, so the default validator accepts exactly these shapes and
- * nothing wider; `createStu3Validator({ tolerateKnownBb2Deviations: false })` reports them.
- * - The DRG entry of an inpatient/SNF EOB is `diagnosis` with only `packageCode`: no diagnosis[x]
- *   (BFD eobReadInpatient.json, eobReadSnf.json, BB2 eob_read_in_pt_v1.json), and in BB2's 2021
- *   capture no sequence either (eob_read_in_pt_v1.json; current BFD sets sequence 1).
- * - A PDE EOB's item.detail is only the "Rx dispense invoice" type, without sequence (BFD eobReadPde.json).
- */
-const KNOWN_BB2_DEVIATIONS: Record<string, Record<string, Tolerance>> = {
-  ExplanationOfBenefit_Diagnosis: { 'diagnosis[x]': { whenPresent: 'packageCode' }, sequence: { whenPresent: 'packageCode' } },
-  ExplanationOfBenefit_Detail: { sequence: { whenCoding: { element: 'type', system: 'http://hl7.org/fhir/v3/ActCode', code: 'RXDINV' } } },
-};
-
-/** The value of the fhirMandatory keyword the patch writes into a definition. */
-interface MandatorySpec {
-  definition: string;
-  elements: { element: string; tolerated?: Tolerance }[];
-}
-
-function requireMandatoryPrimitives({ definitions }: LoadedSchema, options: Stu3ValidatorOptions): void {
-  const tolerate = options.tolerateKnownBb2Deviations ?? true;
-  for (const [name, elements] of Object.entries(STU3_MANDATORY_PRIMITIVES)) {
-    const definition = definitions[name];
-    if (!definition || !isJsonObject(definition.properties)) throw new Error(`STU3 schema: definition ${name} not found`);
-    const properties = Object.keys(definition.properties);
-    const spec: MandatorySpec = { definition: name, elements: [] };
-    for (const element of elements) {
-      const base = element.endsWith('[x]') ? element.slice(0, -3) : element;
-      if (!properties.some((key) => key === base || (element.endsWith('[x]') && key.startsWith(base)))) throw new Error(`STU3 schema: ${name} has no element ${element}`);
-      const tolerated = tolerate ? KNOWN_BB2_DEVIATIONS[name]?.[element] : undefined;
-      spec.elements.push(tolerated ? { element, tolerated } : { element });
-    }
-    definition[MANDATORY] = spec;
-  }
-}
-
-/**
- * Code elements with a *required* binding in STU3 whose value set the schema leaves out (a plain `code`),
- * among the types the suite checks; the schema has the enum for every other one (EOB.status, gender, …).
- * | element          | value set (required)                          | source          |
- * | Coverage.status  | FinancialResourceStatusCodes (fm-status)      | coverage.html   |
- */
-const MISSING_REQUIRED_BINDINGS: Record<string, Record<string, readonly string[]>> = {
-  Coverage: { status: ['active', 'cancelled', 'draft', 'entered-in-error'] },
-};
-
-function addMissingRequiredBindings({ definitions }: LoadedSchema): void {
-  for (const [name, elements] of Object.entries(MISSING_REQUIRED_BINDINGS)) {
-    const definition = definitions[name];
-    if (!definition || !isJsonObject(definition.properties)) throw new Error(`STU3 schema: definition ${name} not found`);
-    for (const [element, codes] of Object.entries(elements)) {
-      const property = definition.properties[element];
-      if (!isJsonObject(property)) throw new Error(`STU3 schema: ${name} has no element ${element}`);
-      property.enum = [...codes];
-    }
-  }
-}
-
-const PATCHES: Record<Stu3SchemaPatch, (schema: LoadedSchema, options: Stu3ValidatorOptions) => void> = {
+const PATCHES: Record<Stu3SchemaPatch, (schema: LoadedSchema) => void> = {
   useResourceTypeDiscriminator,
   integersAsBoundedIntegers,
   addInstantPattern,
   anchorPatterns,
   requireCalendarDates,
   addQuantityProfilesToOpenChoices,
-  requireMandatoryPrimitives,
-  addMissingRequiredBindings,
 };
 
 // ---------------------------------------------------------------------------------------------
 // Custom ajv keywords used by the patches
 
-const MANDATORY = 'fhirMandatory';
 const CALENDAR_DATE = 'fhirCalendarDate';
-
-function isPresent(data: JsonObject, key: string): boolean {
-  const value = data[key];
-  if (value === undefined) return false;
-  return !Array.isArray(value) || value.length > 0;
-}
-
-function hasElement(data: JsonObject, element: string): boolean {
-  if (!element.endsWith('[x]')) return isPresent(data, element) || isPresent(data, `_${element}`);
-  const base = element.slice(0, -3);
-  return Object.keys(data).some((key) => key.length > base.length && key.startsWith(base) && /[A-Z]/.test(key.charAt(base.length)));
-}
-
-function isTolerated(data: JsonObject, tolerance: Tolerance | undefined): boolean {
-  if (!tolerance) return false;
-  if (tolerance.whenPresent !== undefined && isPresent(data, tolerance.whenPresent)) return true;
-  const wanted = tolerance.whenCoding;
-  if (!wanted) return false;
-  const concept = data[wanted.element];
-  const codings = isJsonObject(concept) && Array.isArray(concept.coding) ? concept.coding : [];
-  return codings.some((coding) => isJsonObject(coding) && coding.system === wanted.system && coding.code === wanted.code);
-}
-
-const checkMandatory: SchemaValidateFunction = (spec: MandatorySpec, data: unknown): boolean => {
-  const missing = isJsonObject(data) ? spec.elements.filter(({ element, tolerated }) => !hasElement(data, element) && !isTolerated(data, tolerated)) : [];
-  checkMandatory.errors = missing.map(({ element }) => ({
-    keyword: MANDATORY,
-    message: `must have ${element}`,
-    params: { missingProperty: element, definition: spec.definition },
-  }));
-  return missing.length === 0;
-};
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -407,7 +252,7 @@ export function createStu3Validator(options: Stu3ValidatorOptions = {}): Stu3Val
   const patches = new Set(options.patches ?? STU3_SCHEMA_PATCHES);
   const schema = loadSchema();
   annotatePrimitiveTypes(schema.definitions);
-  for (const name of STU3_SCHEMA_PATCHES) if (patches.has(name)) PATCHES[name](schema, options);
+  for (const name of STU3_SCHEMA_PATCHES) if (patches.has(name)) PATCHES[name](schema);
 
   const definitionNames = new Map<object, string>();
   for (const [name, definition] of Object.entries(schema.definitions)) definitionNames.set(definition, name);
@@ -429,7 +274,6 @@ export function createStu3Validator(options: Stu3ValidatorOptions = {}): Stu3Val
   const require = createRequire(import.meta.url);
   ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as AnySchemaObject);
   ajv.addKeyword({ keyword: FHIR_TYPE, schemaType: 'string' });
-  ajv.addKeyword({ keyword: MANDATORY, type: 'object', schemaType: 'object', errors: true, validate: checkMandatory });
   ajv.addKeyword({ keyword: CALENDAR_DATE, type: 'string', schemaType: 'string', errors: true, validate: checkCalendarDate });
   ajv.addSchema(schema.root, SCHEMA_KEY);
 
@@ -456,6 +300,7 @@ export function createStu3Validator(options: Stu3ValidatorOptions = {}): Stu3Val
         {
           resourceType: '(not a resource)',
           path: '',
+          ...schemaRule('resource-type'),
           rule: 'STU3 schema: resource is a JSON object',
           value: truncateValue(resource),
           message: `expected a JSON object with a resourceType, got ${jsonTypeOf(resource)}`,
@@ -464,23 +309,24 @@ export function createStu3Validator(options: Stu3ValidatorOptions = {}): Stu3Val
     }
     const resourceType = resource.resourceType;
     const id = typeof resource.id === 'string' ? resource.id : undefined;
-    const top = (rule: string, message: string, value?: unknown): Violation => ({
+    const top = (ruleId: SchemaRuleId, rule: string, message: string, value?: unknown): Violation => ({
       resourceType: typeof resourceType === 'string' ? resourceType : '(no resourceType)',
       ...(id === undefined ? {} : { id }),
       path: 'resourceType',
+      ...schemaRule(ruleId),
       rule,
       ...(value === undefined ? {} : { value: truncateValue(value) }),
       message,
     });
     if (typeof resourceType !== 'string') {
-      return [top('STU3 schema: resourceType', resourceType === undefined ? 'resourceType is missing' : `resourceType must be a string, got ${jsonTypeOf(resourceType)}`, resourceType)];
+      return [top('resource-type', 'STU3 schema: resourceType', resourceType === undefined ? 'resourceType is missing' : `resourceType must be a string, got ${jsonTypeOf(resourceType)}`, resourceType)];
     }
     if (!resourceTypes.has(resourceType)) {
-      return [top('STU3 schema: resourceType', `"${resourceType}" is not an STU3 resource type`, resourceType)];
+      return [top('resource-type', 'STU3 schema: resourceType', `"${resourceType}" is not an STU3 resource type`, resourceType)];
     }
     const violations: Violation[] = [];
     if (expectedType !== undefined && resourceType !== expectedType) {
-      violations.push(top('STU3 schema: expected resourceType', `expected a ${expectedType}, got a ${resourceType}`, resourceType));
+      violations.push(top('expected-resource-type', 'STU3 schema: expected resourceType', `expected a ${expectedType}, got a ${resourceType}`, resourceType));
     }
     const fn = validatorFor(resourceType);
     if (!fn(resource)) violations.push(...condenseErrors(resource, fn.errors ?? [], definitionNames));
@@ -499,12 +345,12 @@ export function getStu3Validator(): Stu3Validator {
 }
 
 /**
- * Validates one STU3 resource (a Bundle with its entries) against the patched STU3 schema.
+ * Validates one STU3 resource (a Bundle with its entries) against the patched STU3 schema only.
  * Returns [] when valid. A Bundle entry's problem is reported with that entry's resourceType and id
  * and a path such as "entry[3].resource.item[0].sequence".
  * Throws only when `expectedType` itself is not an STU3 resource type (a bug in the caller).
  */
-export function validateStu3(resource: unknown, expectedType?: string): Violation[] {
+export function validateStu3Schema(resource: unknown, expectedType?: string): Violation[] {
   return getStu3Validator().validate(resource, expectedType);
 }
 
@@ -515,7 +361,7 @@ export function validateStu3(resource: unknown, expectedType?: string): Violatio
 const CONTAINER_KEYWORDS = new Set(['oneOf', 'anyOf', 'allOf', 'not', 'if', 'then', 'else', '$ref']);
 
 /** When several errors land on one path, the first of these wins (the most fundamental problem). */
-const KEYWORD_PRIORITY = ['discriminator', 'const', 'type', 'required', MANDATORY, 'additionalProperties', 'enum', 'pattern', CALENDAR_DATE, 'minimum', 'maximum'];
+const KEYWORD_PRIORITY = ['discriminator', 'const', 'type', 'required', 'additionalProperties', 'enum', 'pattern', CALENDAR_DATE, 'minimum', 'maximum'];
 
 interface Located {
   error: ErrorObject;
@@ -526,7 +372,7 @@ interface Located {
 function locate(root: unknown, error: ErrorObject): Located {
   const segments = pointerToSegments(root, error.instancePath);
   const params = error.params as Record<string, unknown>;
-  if ((error.keyword === 'required' || error.keyword === MANDATORY) && typeof params.missingProperty === 'string') segments.push(params.missingProperty);
+  if (error.keyword === 'required' && typeof params.missingProperty === 'string') segments.push(params.missingProperty);
   if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') segments.push(params.additionalProperty);
   if (error.keyword === 'discriminator') segments.push('resourceType');
   return { error, segments, key: formatPath(segments) };
@@ -593,39 +439,40 @@ function toViolation(root: JsonObject, { error, segments, key }: Located, defini
 
   switch (error.keyword) {
     case 'type':
-      return { ...base, rule: `STU3 schema: type ${String(params.type)}`, ...withValue(data), message: `${fhirType ?? 'value'} must be a JSON ${String(params.type)}, got ${jsonTypeOf(data)} ${quote(data)}` };
+      return { ...base, ...schemaRule('type'), rule: `STU3 schema: type ${String(params.type)}`, ...withValue(data), message: `${fhirType ?? 'value'} must be a JSON ${String(params.type)}, got ${jsonTypeOf(data)} ${quote(data)}` };
     case 'pattern':
     case CALENDAR_DATE:
       return {
         ...base,
+        ...schemaRule('format'),
         rule: `STU3 schema: ${fhirType ?? 'pattern'} format`,
         ...withValue(data),
         message: fhirType ? `${quote(data)} is not a valid STU3 ${fhirType} (${FORMAT_HINTS[fhirType] ?? 'see the STU3 datatypes'})` : `${quote(data)} does not match ${String(params.pattern)}`,
       };
     case 'minimum':
     case 'maximum':
-      return { ...base, rule: `STU3 schema: ${fhirType ?? 'number'} range`, ...withValue(data), message: `${quote(data)} is out of range for ${fhirType ?? 'this number'} (${error.keyword} ${String(params.limit)})` };
+      return { ...base, ...schemaRule('range'), rule: `STU3 schema: ${fhirType ?? 'number'} range`, ...withValue(data), message: `${quote(data)} is out of range for ${fhirType ?? 'this number'} (${error.keyword} ${String(params.limit)})` };
     case 'enum':
-      return { ...base, rule: 'STU3 schema: code in required value set', ...withValue(data), message: `${quote(data)} is not one of ${(Array.isArray(params.allowedValues) ? params.allowedValues : (error.schema as unknown[])).join(', ')}` };
+      return { ...base, ...schemaRule('value-set'), rule: 'STU3 schema: code in required value set', ...withValue(data), message: `${quote(data)} is not one of ${(Array.isArray(params.allowedValues) ? params.allowedValues : (error.schema as unknown[])).join(', ')}` };
     case 'const':
-      return { ...base, rule: 'STU3 schema: resourceType', ...withValue(data), message: `expected ${quote(params.allowedValue)}, got ${quote(data)}` };
+      return { ...base, ...schemaRule('resource-type'), rule: 'STU3 schema: resourceType', ...withValue(data), message: `expected ${quote(params.allowedValue)}, got ${quote(data)}` };
     case 'required':
-    case MANDATORY:
-      return { ...base, rule: 'STU3 schema: required element', message: `${String(params.missingProperty)} is mandatory in ${definition} (STU3 minimum cardinality 1)` };
+      return { ...base, ...schemaRule('required'), rule: 'STU3 schema: required element', message: `${String(params.missingProperty)} is mandatory in ${definition} (STU3 minimum cardinality 1)` };
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
-      return { ...base, rule: 'STU3 schema: element defined in STU3', ...withValue(isJsonObject(data) ? data[name] : undefined), message: `"${name}" is not an element of ${definition} in STU3` };
+      return { ...base, ...schemaRule('unknown-element'), rule: 'STU3 schema: element defined in STU3', ...withValue(isJsonObject(data) ? data[name] : undefined), message: `"${name}" is not an element of ${definition} in STU3` };
     }
     case 'discriminator': {
       const tagValue = params.tagValue;
       return {
         ...base,
+        ...schemaRule('resource-type'),
         rule: 'STU3 schema: resourceType',
         ...withValue(tagValue),
         message: params.error === 'mapping' ? `${quote(tagValue)} is not an STU3 resource type` : 'a contained or entry resource must have a string resourceType',
       };
     }
     default:
-      return { ...base, rule: `STU3 schema: ${error.keyword}`, ...withValue(data), message: error.message ?? `failed ${error.keyword}` };
+      return { ...base, ruleId: `schema:${error.keyword}`, rule: `STU3 schema: ${error.keyword}`, ...withValue(data), message: error.message ?? `failed ${error.keyword}` };
   }
 }
