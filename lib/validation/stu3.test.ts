@@ -131,6 +131,18 @@ const PATCH_PROOFS: Record<Stu3SchemaPatch, { input: () => Json; rule: string; p
     rule: 'STU3 schema: type number',
     path: 'extension[0].valueMoney.value',
   },
+  allowNullPlaceholdersInPrimitiveArrays: {
+    // With it, the aligned null passes and only the real mistake (a number in `given`) is reported.
+    input: () => {
+      const patient = bb2('patient_read_v1.json');
+      patient.name[0].given = [null, 7];
+      patient.name[0]._given = [{ extension: [{ url: 'https://example.org/x', valueString: 'y' }] }, null];
+      return patient;
+    },
+    rule: 'STU3 schema: type string',
+    path: 'name[0].given[1]',
+    without: (violations) => assert.ok(violations.some((v) => v.path === 'name[0].given[0]'), summary(violations)),
+  },
 };
 
 describe('each schema patch is needed', () => {

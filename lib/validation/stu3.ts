@@ -39,6 +39,7 @@ export const STU3_SCHEMA_PATCHES = [
   'anchorPatterns',
   'requireCalendarDates',
   'addQuantityProfilesToOpenChoices',
+  'allowNullPlaceholdersInPrimitiveArrays',
 ] as const;
 export type Stu3SchemaPatch = (typeof STU3_SCHEMA_PATCHES)[number];
 
@@ -209,6 +210,29 @@ function addQuantityProfilesToOpenChoices({ definitions }: LoadedSchema): void {
   }
 }
 
+/**
+ * Gap: a repeating primitive (`given`, `format`…) and its `_name` array are arrays of the type
+ * alone, so the null place-holders json.html prescribes to keep them aligned (`"given": [null,
+ * "Ann"], "_given": [{…}, null]`) are refused. Each such array item becomes "null, or the type";
+ * whether a null is in the right place is a JSON rule (fhir/json-rules.ts, json:no-null).
+ * if/then/else keeps ajv's errors for a non-null item those of the type alone.
+ */
+function allowNullPlaceholdersInPrimitiveArrays({ definitions }: LoadedSchema): void {
+  const isPrimitiveOrElement = (name: string): boolean => {
+    const definition = definitions[name];
+    return name === 'Element' || (definition !== undefined && typeof definition.type === 'string' && definition.type !== 'object');
+  };
+  for (const definition of Object.values(definitions)) {
+    if (!isJsonObject(definition.properties)) continue;
+    for (const property of Object.values(definition.properties)) {
+      if (!isJsonObject(property) || property.type !== 'array' || !isJsonObject(property.items)) continue;
+      const ref = property.items.$ref;
+      if (typeof ref !== 'string' || !isPrimitiveOrElement(ref.replace('#/definitions/', ''))) continue;
+      property.items = { if: { type: 'null' }, then: true, else: property.items };
+    }
+  }
+}
+
 const PATCHES: Record<Stu3SchemaPatch, (schema: LoadedSchema) => void> = {
   useResourceTypeDiscriminator,
   integersAsBoundedIntegers,
@@ -216,6 +240,7 @@ const PATCHES: Record<Stu3SchemaPatch, (schema: LoadedSchema) => void> = {
   anchorPatterns,
   requireCalendarDates,
   addQuantityProfilesToOpenChoices,
+  allowNullPlaceholdersInPrimitiveArrays,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -144,7 +144,7 @@ export interface CompiledInvariant {
 }
 
 /** The result as a verdict: holds only when it is exactly `true`. */
-function holds(result: readonly unknown[]): boolean {
+export function holds(result: readonly unknown[]): boolean {
   return result.length === 1 && result[0] === true;
 }
 
@@ -204,13 +204,18 @@ export class InvariantEngine implements Check {
     return list;
   }
 
+  /** The invariants defined on one element (not a type): txt-1 on Narrative.div. */
+  applicableToElement(definitionPath: string): ReadonlyArray<{ invariant: CompiledInvariant; base: string }> {
+    return this.byElementPath.get(definitionPath) ?? [];
+  }
+
   private compiledFor(invariant: CompiledInvariant, base: string): Compiled {
     const key = `${base}\u0000${invariant.expression}`;
     let fn = this.compiled.get(key);
     if (!fn) {
       const options = {
         traceFn: () => undefined,
-        userInvocationTable: { resolve: { fn: resolveLocally, arity: { 0: [] } } },
+        userInvocationTable: { resolve: { fn: resolveLocally, arity: { 0: [] }, internalStructures: true } },
       };
       const compiled = fhirpath.compile({ base, expression: invariant.expression }, this.model, options);
       fn = (node, env) => compiled(node, env) as unknown[];
@@ -236,9 +241,10 @@ export class InvariantEngine implements Check {
   }
 
   private check(invariant: CompiledInvariant, base: string, node: unknown, type: TypeInfo | undefined, at: Cursor): void {
-    if (invariant.native && this.useNatives) {
-      if (!invariant.native(node, type, at.scope.resource)) this.report(invariant, node, at, 'false');
-      return;
+    if (invariant.native && (this.useNatives || invariant.native.purpose === 'fhirpath.js gap')) {
+      const verdict = invariant.native.evaluate(node, type, at.scope.resource);
+      if (verdict === false) this.report(invariant, node, at, 'false');
+      if (verdict !== undefined) return;
     }
     if (this.usePruning && type && invariant.reach.prunable && isJsonObject(node) && !touches(node, type, invariant.reach.roots)) {
       if (!this.holdsOnEmpty(invariant, base, type)) this.report(invariant, node, at, 'false on an element without any of its elements');
@@ -285,7 +291,8 @@ export class InvariantEngine implements Check {
     for (const { invariant, base } of this.applicableTo(type)) {
       if (invariant.definition.key !== 'ele-1') continue;
       const primitive = { extension: isJsonObject(companion) ? companion.extension : undefined, id: isJsonObject(companion) ? companion.id : undefined };
-      if (invariant.native && this.useNatives ? !invariant.native(primitive, undefined, at.scope.resource) : !holds(this.evaluateWithFhirpath(invariant, base, primitive, at.scope.resource))) {
+      const native = invariant.native && this.useNatives ? invariant.native.evaluate(primitive, undefined, at.scope.resource) : undefined;
+      if (native === false || (native === undefined && !holds(this.evaluateWithFhirpath(invariant, base, primitive, at.scope.resource)))) {
         this.report(invariant, companion, at, 'false: the primitive has neither a value nor extensions');
       }
     }
@@ -293,24 +300,32 @@ export class InvariantEngine implements Check {
 }
 
 /**
- * `resolve()` without a server (fhirpath.js's own needs one, asynchronously): a local reference
- * (#id) resolves to the contained resource; a literal reference (Type/id, or a URL ending so) to a
- * stand-in of that type, enough for `resolve() is Practitioner`; anything else to nothing.
+ * `resolve()` without a server (fhirpath.js's own is asynchronous and asks one): a local reference
+ * (#id) resolves to the contained resource of %resource; a literal reference (Type/id, or a URL
+ * ending so) to a stand-in of that type, enough for `resolve() is Practitioner` (rfr-1); anything
+ * else to nothing. The results must be fhirpath.js ResourceNodes for `is` to know their type; the
+ * package does not export the class, so it is taken from the input nodes (internalStructures).
  */
-function resolveLocally(this: { vars?: Record<string, unknown>; processedVars?: Record<string, unknown> }, references: unknown[]): unknown[] {
+interface ResourceNodeLike {
+  readonly data?: unknown;
+  readonly constructor: { makeResNode(ctx: unknown, data: unknown, parent: null, path: null, _data: null, type: string): unknown };
+}
+
+function resolveLocally(this: { vars?: Record<string, unknown> }, references: ResourceNodeLike[]): unknown[] {
   const out: unknown[] = [];
-  for (const item of references) {
-    const reference = isJsonObject(item) ? item.reference : undefined;
+  for (const node of references) {
+    const reference = isJsonObject(node.data) ? node.data.reference : undefined;
     if (typeof reference !== 'string') continue;
+    let resource: JsonObject | undefined;
     if (reference.startsWith('#')) {
-      const resource = (this.vars?.resource ?? this.processedVars?.resource) as unknown;
-      const contained = isJsonObject(resource) && Array.isArray(resource.contained) ? resource.contained : [];
-      const found = contained.find((candidate: unknown) => isJsonObject(candidate) && candidate.id === reference.slice(1));
-      if (found) out.push(found);
-      continue;
+      const container = this.vars?.resource;
+      const contained = isJsonObject(container) && Array.isArray(container.contained) ? container.contained : [];
+      resource = contained.find((candidate: unknown): candidate is JsonObject => isJsonObject(candidate) && candidate.id === reference.slice(1));
+    } else {
+      const match = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference);
+      if (match) resource = { resourceType: match[1], id: match[2] };
     }
-    const match = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference);
-    if (match) out.push({ resourceType: match[1], id: match[2] });
+    if (resource && typeof resource.resourceType === 'string') out.push(node.constructor.makeResNode(this, resource, null, null, null, resource.resourceType));
   }
   return out;
 }

@@ -17,13 +17,25 @@
 import { isJsonObject, type JsonObject } from '../violation.js';
 import type { TypeInfo } from './definitions.js';
 
-export type NativeInvariant = (node: unknown, type: TypeInfo | undefined, resource: JsonObject) => boolean;
+/** true/false: the verdict; undefined: a case the native leaves to fhirpath.js. */
+export type NativeEvaluation = (node: unknown, type: TypeInfo | undefined, resource: JsonObject) => boolean | undefined;
 
-/** A JSON value that FHIRPath sees as at least one item. */
+export interface NativeInvariant {
+  readonly evaluate: NativeEvaluation;
+  /**
+   * 'speed': fhirpath.js is right but too slow where it runs (agrees everywhere, tested).
+   * 'fhirpath.js gap': fhirpath.js gives a wrong verdict in the case `gap` describes; the native is
+   * right there and agrees with fhirpath.js everywhere else (tested both ways).
+   */
+  readonly purpose: 'speed' | 'fhirpath.js gap';
+  /** For a gap: what fhirpath.js gets wrong, and the nodes where it does. */
+  readonly gap?: { readonly description: string; readonly applies: (node: unknown) => boolean };
+}
+
+/** A JSON value that fhirpath.js sees as at least one item (an array's null items count; an empty array does not). */
 function present(value: unknown): boolean {
   if (value === null || value === undefined) return false;
-  if (Array.isArray(value)) return value.some((item) => item !== null && item !== undefined);
-  return true;
+  return !Array.isArray(value) || value.length > 0;
 }
 
 /** A primitive element as FHIRPath sees it: its value, or its `_name` extensions alone. */
@@ -109,7 +121,8 @@ function containedReferenced(node: unknown, _type: TypeInfo | undefined, resourc
 /** mny-1 (STU3) "There SHALL be a code if there is a value and it SHALL be an expression of currency. If system is present, it SHALL be ISO 4217". */
 function moneyHasCurrency(node: unknown): boolean {
   if (!isJsonObject(node)) return false;
-  const codeOrNoValue = primitivePresent(node, 'code') || !primitivePresent(node, 'value');
+  // `code` as a boolean is its value: extensions alone (_code) do not make it true.
+  const codeOrNoValue = present(node.code) || !primitivePresent(node, 'value');
   const system = node.system;
   const iso = !primitivePresent(node, 'system') || system === 'urn:iso:std:iso:4217';
   return codeOrNoValue && iso;
@@ -130,14 +143,39 @@ function localReferenceResolves(node: unknown, _type: TypeInfo | undefined, reso
   return items(resource.contained).some((contained) => contained.id === reference.slice(1));
 }
 
+/**
+ * rng-2 "If present, low SHALL have a lower value than high". fhirpath.js compares two Quantities
+ * only when they carry UCUM units: `{value: 5} <= {value: 1}` is true there, so a reversed Range
+ * without UCUM codes passed. Same units (both without a code, or the same system and code): the
+ * values compare; different UCUM units: fhirpath.js converts them (right), so it decides.
+ */
+function rangeLowNotAboveHigh(node: unknown): boolean | undefined {
+  if (!isJsonObject(node)) return false;
+  const { low, high } = node;
+  if (!present(low) || !present(high)) return true;
+  if (!isJsonObject(low) || !isJsonObject(high) || typeof low.value !== 'number' || typeof high.value !== 'number') return false;
+  const sameUnit = low.system === high.system && low.code === high.code && (low.code !== undefined || low.unit === high.unit);
+  return sameUnit ? low.value <= high.value : undefined;
+}
+
+const speed = (evaluate: NativeEvaluation): NativeInvariant => ({ evaluate, purpose: 'speed' });
+
 export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
-  'hasValue() or (children().count() > id.count())': hasValueOrChildren,
-  'extension.exists() != value.exists()': extensionXorValue,
-  'contained.text.empty()': containedWithoutText,
-  'contained.contained.empty()': containedNotNested,
-  'contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()': containedWithoutVersion,
-  "contained.where(('#'+id in %resource.descendants().reference).not()).empty()": containedReferenced,
-  "(code or value.empty()) and (system.empty() or system = 'urn:iso:std:iso:4217')": moneyHasCurrency,
-  'code.empty() or system.exists()': quantityCodeHasSystem,
-  "reference.exists() implies (reference.startsWith('#').not() or (reference.substring(1).trace('url') in %resource.contained.id.trace('ids')))": localReferenceResolves,
+  'hasValue() or (children().count() > id.count())': speed(hasValueOrChildren),
+  'extension.exists() != value.exists()': speed(extensionXorValue),
+  'contained.text.empty()': speed(containedWithoutText),
+  'contained.contained.empty()': speed(containedNotNested),
+  'contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()': speed(containedWithoutVersion),
+  "contained.where(('#'+id in %resource.descendants().reference).not()).empty()": speed(containedReferenced),
+  "(code or value.empty()) and (system.empty() or system = 'urn:iso:std:iso:4217')": speed(moneyHasCurrency),
+  'code.empty() or system.exists()': speed(quantityCodeHasSystem),
+  "reference.exists() implies (reference.startsWith('#').not() or (reference.substring(1).trace('url') in %resource.contained.id.trace('ids')))": speed(localReferenceResolves),
+  'low.empty() or high.empty() or (low <= high)': {
+    evaluate: rangeLowNotAboveHigh,
+    purpose: 'fhirpath.js gap',
+    gap: {
+      description: 'Quantities without UCUM units: fhirpath.js says {value: 5} <= {value: 1}',
+      applies: (node) => isJsonObject(node) && [node.low, node.high].some((quantity) => isJsonObject(quantity) && quantity.system !== 'http://unitsofmeasure.org'),
+    },
+  },
 };
