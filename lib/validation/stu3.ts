@@ -46,6 +46,8 @@ export type Stu3SchemaPatch = (typeof STU3_SCHEMA_PATCHES)[number];
 export interface Stu3ValidatorOptions {
   /** Patches to apply; all of them by default. Tests pass a subset to show what each one catches. */
   patches?: readonly Stu3SchemaPatch[];
+  /** Validate through the schema's root oneOf over all 117 types, as the file is meant to be used unpatched (the benchmark's naive baseline). */
+  viaRootOneOf?: boolean;
 }
 
 export interface Stu3Validator {
@@ -306,7 +308,7 @@ export function createStu3Validator(options: Stu3ValidatorOptions = {}): Stu3Val
   const validatorFor = (resourceType: string): ValidateFunction => {
     let fn = compiled.get(resourceType);
     if (!fn) {
-      fn = ajv.getSchema(`${SCHEMA_KEY}#/definitions/${resourceType}`);
+      fn = ajv.getSchema(options.viaRootOneOf ? SCHEMA_KEY : `${SCHEMA_KEY}#/definitions/${resourceType}`);
       if (!fn) throw new Error(`STU3 schema: no definition for ${resourceType}`);
       compiled.set(resourceType, fn);
     }

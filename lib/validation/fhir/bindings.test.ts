@@ -32,7 +32,7 @@ function firstOccurrences(documents: readonly NamedDocument[]): { bound: Map<str
   };
   const walker = new FhirWalker(engine.definitions, [
     {
-      primitive(_value: unknown, _companion: unknown, element: ChildElement, at: Cursor) {
+      primitive(_value: unknown, element: ChildElement, at: Cursor) {
         if (element.binding?.codes) record(bound, element, at);
       },
       complex(node: JsonObject, type: TypeInfo, element: ChildElement | undefined, at: Cursor) {

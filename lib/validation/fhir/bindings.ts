@@ -38,7 +38,7 @@ export class BindingChecks implements Check {
     });
   }
 
-  primitive(value: unknown, _companion: unknown, element: ChildElement, at: Cursor): void {
+  primitive(value: unknown, element: ChildElement, at: Cursor): void {
     const valueSet = element.binding;
     if (!valueSet?.codes || typeof value !== 'string') return;
     if (!valueSet.allCodes.has(value)) this.report(at, element, valueSet, value, `"${value}" is not a code of the value set`);

@@ -21,6 +21,10 @@ import { FhirWalker, type Check, type Cursor } from './walk.js';
 /** What the schema part of a release gives: its violations of one document. */
 export type SchemaValidate = (document: unknown, expectedType?: string) => Violation[];
 
+/** The checks of the walk, by family. */
+export const WALK_FAMILIES = ['json', 'cardinality', 'bindings', 'invariants'] as const;
+export type WalkFamily = (typeof WALK_FAMILIES)[number];
+
 export interface FhirEngine {
   readonly release: FhirRelease;
   readonly definitions: Definitions;
@@ -29,6 +33,8 @@ export interface FhirEngine {
   validate(document: unknown, expectedType?: string): Violation[];
   /** The walk's checks alone (no schema), for tests and the benchmark. */
   walk(document: unknown): Violation[];
+  /** A walk with only some families (the benchmark's breakdown); none is the bare walk. */
+  walkWith(families: readonly WalkFamily[]): (document: unknown) => Violation[];
 }
 
 /** Contained resources of a type the definitions were not generated for get the schema only; say so. */
@@ -51,6 +57,7 @@ const RULE_FAMILY = (ruleId: string): string => ruleId.slice(0, ruleId.indexOf('
 
 /** One violation per problem (see the module comment). Keeps the order of first appearance. */
 export function mergeFindings(violations: readonly Violation[]): Violation[] {
+  if (violations.length < 2) return [...violations];
   const byPath = new Map<string, Violation[]>();
   for (const violation of violations) {
     const key = `${violation.resourceType}/${violation.id ?? ''}#${violation.path}`;
@@ -84,19 +91,31 @@ export function mergeFindings(violations: readonly Violation[]): Violation[] {
 export function createFhirEngine(release: FhirRelease, schema: SchemaValidate): FhirEngine {
   const definitions = loadDefinitions(release);
   const invariants = new InvariantEngine(definitions);
-  const walker = new FhirWalker(definitions, [new JsonRules(release, definitions), new MinimumCardinality(release), new BindingChecks(release), invariants, new UngeneratedTypes(definitions)]);
-  const walk = (document: unknown): Violation[] => {
-    const out: Violation[] = [];
-    walker.walk(document, out);
-    return out;
+  const checks: Record<WalkFamily, Check> = {
+    json: new JsonRules(release, definitions),
+    cardinality: new MinimumCardinality(release),
+    bindings: new BindingChecks(release),
+    invariants,
   };
+  const walkWith = (families: readonly WalkFamily[]) => {
+    const walker = new FhirWalker(definitions, [...families.map((family) => checks[family]), new UngeneratedTypes(definitions)]);
+    return (document: unknown): Violation[] => {
+      const out: Violation[] = [];
+      walker.walk(document, out);
+      return out;
+    };
+  };
+  const walk = walkWith(WALK_FAMILIES);
   return {
     release,
     definitions,
     invariants,
     walk,
+    walkWith,
     validate(document, expectedType) {
-      return mergeFindings([...schema(document, expectedType), ...walk(document)]);
+      const found = schema(document, expectedType);
+      for (const violation of walk(document)) found.push(violation);
+      return mergeFindings(found);
     },
   };
 }

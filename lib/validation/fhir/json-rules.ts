@@ -115,6 +115,11 @@ const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
 const RESTFUL_URL = new RegExp(`/([A-Z][A-Za-z]+)/(${ID})(/_history/${ID})?$`);
 const RESOURCE_TYPES_VALUE_SET = 'http://hl7.org/fhir/ValueSet/resource-types';
 
+/** What `\s` matches, for one character, without a regular expression per value. */
+function isWhitespace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || code === 160 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
 function jsonTypeOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
@@ -156,16 +161,22 @@ export class JsonRules implements Check {
 
   complex(node: JsonObject, type: TypeInfo, _element: ChildElement | undefined, at: Cursor): void {
     let empty = true;
-    let choices: Map<string, string> | undefined;
-    for (const key in node) {
-      empty = false;
-      const child = type.children.get(key);
-      if (!child?.choice) continue;
-      choices ??= new Map();
-      const valueKey = key.startsWith('_') ? key.slice(1) : key;
-      const first = choices.get(child.name);
-      if (first === undefined) choices.set(child.name, valueKey);
-      else if (first !== valueKey) this.report(at, 'one-choice', `${child.name}[x] appears as both ${first} and ${valueKey}`, node[key], key);
+    if (type.choiceNames.size === 0) {
+      for (const _ in node) {
+        empty = false;
+        break;
+      }
+    } else {
+      const choices = new Map<string, string>();
+      for (const key in node) {
+        empty = false;
+        const child = type.children.get(key);
+        if (!child?.choice) continue;
+        const valueKey = child.isPrimitiveElement ? (child.companionKey as string) : key;
+        const first = choices.get(child.name);
+        if (first === undefined) choices.set(child.name, valueKey);
+        else if (first !== valueKey) this.report(at, 'one-choice', `${child.name}[x] appears as both ${first} and ${valueKey}`, node[key], key);
+      }
     }
     if (empty) this.report(at, 'no-empty-object', 'an element must have a value or children: {} is not allowed', node);
     if (type.name === 'Reference' && typeof node.reference === 'string') this.checkReference(node.reference, at);
@@ -196,36 +207,36 @@ export class JsonRules implements Check {
       this.report(at, 'no-null', `${key} is null: leave an absent element out`, null, key);
       return;
     }
-    if (!Array.isArray(value)) {
-      const companionKey = element?.primitive && !element.isPrimitiveElement ? element.companionKey : undefined;
-      if (companionKey !== undefined && Array.isArray(owner[companionKey])) {
-        this.report(at, 'primitive-alignment', `${key} is a single value but ${companionKey} is an array`, owner[companionKey], companionKey);
+    const isArray = Array.isArray(value);
+    // A primitive and its `_name` companion are both arrays or both single; checked once, from the (rare) `_name` side.
+    if (element?.isPrimitiveElement) {
+      const valueKey = element.companionKey as string;
+      const base = owner[valueKey];
+      if (base !== undefined && base !== null && Array.isArray(base) !== isArray) {
+        this.report(at, 'primitive-alignment', isArray ? `${key} is an array but ${valueKey} is not` : `${valueKey} is an array but ${key} is not`, value, key);
+      } else if (isArray && Array.isArray(base) && base.length !== value.length) {
+        this.report(at, 'primitive-alignment', `${valueKey} has ${base.length} items, ${key} has ${value.length}`, value, key);
       }
-      return;
     }
+    if (!isArray) return;
     if (value.length === 0) {
       this.report(at, 'no-empty-array', `${key} is []: leave an element without items out`, value, key);
       return;
     }
-    // The value array and its `_name` companion may hold nulls only opposite an item of the other.
-    const isPrimitive = element?.primitive !== undefined;
-    const otherKey = element?.companionKey ?? `_${key}`;
-    const other = isPrimitive ? owner[otherKey] : undefined;
-    if (isPrimitive && !element?.isPrimitiveElement && other !== undefined) {
-      if (!Array.isArray(other)) this.report(at, 'primitive-alignment', `${key} is an array but ${otherKey} is not`, other, otherKey);
-      else if (other.length !== value.length) this.report(at, 'primitive-alignment', `${key} has ${value.length} items, ${otherKey} has ${other.length}`, other, otherKey);
-    }
     for (let i = 0; i < value.length; i++) {
       if (value[i] !== null) continue;
+      // A null may stand only opposite an item of the other array of a primitive pair.
+      const otherKey = element?.primitive ? element.companionKey : undefined;
+      const other = otherKey === undefined ? undefined : owner[otherKey];
       const opposite = Array.isArray(other) ? other[i] : undefined;
       if (opposite !== null && opposite !== undefined) continue;
       // Both null at one index is reported once, on the value array.
       if (element?.isPrimitiveElement && Array.isArray(other) && other[i] === null) continue;
-      this.report(at, 'no-null', isPrimitive ? `${key}[${i}] is null and ${otherKey}[${i}] has nothing: a null only keeps the two arrays aligned` : `${key}[${i}] is null`, null, key, i);
+      this.report(at, 'no-null', otherKey === undefined ? `${key}[${i}] is null` : `${key}[${i}] is null and ${otherKey}[${i}] has nothing: a null only keeps the two arrays aligned`, null, key, i);
     }
   }
 
-  primitive(value: unknown, _companion: unknown, element: ChildElement, at: Cursor): void {
+  primitive(value: unknown, element: ChildElement, at: Cursor): void {
     const definition = element.primitive;
     if (!definition) return;
     const type = element.type;
@@ -235,7 +246,9 @@ export class JsonRules implements Check {
         return;
       }
       if (value === '') this.report(at, 'no-empty-string', `${type} is "": leave an absent value out`, value);
-      else if (NO_EDGE_WHITESPACE.has(type) && /^\s|\s$/.test(value)) this.report(at, 'whitespace', `${type} ${JSON.stringify(value)} has leading or trailing whitespace`, value);
+      else if (NO_EDGE_WHITESPACE.has(type) && (isWhitespace(value.charCodeAt(0)) || isWhitespace(value.charCodeAt(value.length - 1)))) {
+        this.report(at, 'whitespace', `${type} ${JSON.stringify(value)} has leading or trailing whitespace`, value);
+      }
       return;
     }
     if (definition.json === 'boolean') {

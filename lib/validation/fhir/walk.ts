@@ -44,8 +44,8 @@ export interface Check {
   complex?(node: JsonObject, type: TypeInfo, element: ChildElement | undefined, at: Cursor): void;
   /** One property of an object, before its value is walked; `element` is undefined for a name the type does not define. */
   property?(owner: JsonObject, key: string, value: unknown, element: ChildElement | undefined, type: TypeInfo, at: Cursor): void;
-  /** A primitive value (not null), with its `_name` companion (id, extensions) if any. The cursor is at the value. */
-  primitive?(value: unknown, companion: unknown, element: ChildElement, at: Cursor): void;
+  /** A primitive value (not null). The cursor is at the value. */
+  primitive?(value: unknown, element: ChildElement, at: Cursor): void;
   /** A primitive that has only its `_name` companion (no value). The cursor is at the companion. */
   primitiveWithoutValue?(companion: unknown, element: ChildElement, at: Cursor): void;
 }
@@ -53,10 +53,26 @@ export interface Check {
 const RESOURCE = 'Resource';
 
 export class FhirWalker {
+  // Each hook's implementations, bound once: the walk calls them hundreds of thousands of times per claim list.
+  private readonly onResource: Array<NonNullable<Check['resource']>>;
+  private readonly onComplex: Array<NonNullable<Check['complex']>>;
+  private readonly onProperty: Array<NonNullable<Check['property']>>;
+  private readonly onPrimitive: Array<NonNullable<Check['primitive']>>;
+  private readonly onPrimitiveWithoutValue: Array<NonNullable<Check['primitiveWithoutValue']>>;
+  private readonly elementType: TypeInfo | undefined;
+
   constructor(
     private readonly definitions: Definitions,
-    private readonly checks: readonly Check[],
-  ) {}
+    checks: readonly Check[],
+  ) {
+    const hooks = <K extends keyof Check>(name: K) => checks.flatMap((check) => (check[name] ? [(check[name] as (...args: never[]) => void).bind(check) as NonNullable<Check[K]>] : []));
+    this.onResource = hooks('resource');
+    this.onComplex = hooks('complex');
+    this.onProperty = hooks('property');
+    this.onPrimitive = hooks('primitive');
+    this.onPrimitiveWithoutValue = hooks('primitiveWithoutValue');
+    this.elementType = definitions.types.get('Element');
+  }
 
   /** Walks one document (a resource or a Bundle); violations are pushed to `out`. */
   walk(document: unknown, out: Violation[]): void {
@@ -70,52 +86,49 @@ export class FhirWalker {
     if (own && isJsonObject(node)) at.scope = { owner: ownerOf(node), resource: node };
     const type = isJsonObject(node) && typeof node.resourceType === 'string' ? this.definitions.types.get(node.resourceType) : undefined;
     const knownType = type && type.kind === 'resource' ? type : undefined;
-    for (const check of this.checks) check.resource?.(node, knownType, at);
+    for (const hook of this.onResource) hook(node, knownType, at);
     if (knownType && isJsonObject(node)) this.complex(node, knownType, undefined, at);
     at.scope = saved;
   }
 
   private complex(node: JsonObject, type: TypeInfo, element: ChildElement | undefined, at: Cursor): void {
-    for (const check of this.checks) check.complex?.(node, type, element, at);
+    for (const hook of this.onComplex) hook(node, type, element, at);
+    const isResource = type.kind === 'resource';
     for (const key in node) {
-      if (key === 'resourceType' && type.kind === 'resource') continue;
+      if (isResource && key === 'resourceType') continue;
       const value = node[key];
       const child = type.children.get(key);
-      for (const check of this.checks) check.property?.(node, key, value, child, type, at);
+      for (const hook of this.onProperty) hook(node, key, value, child, type, at);
       if (!child || value === null || value === undefined) continue;
       at.segments.push(key);
       if (Array.isArray(value)) {
-        const companion = child.primitive && !child.isPrimitiveElement ? node[child.companionKey as string] : undefined;
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];
+          // A null is a place-holder keeping `_name` aligned: that primitive is its companion alone (walked under `_name`).
+          if (item === null) continue;
           at.segments.push(i);
-          if (item === null) {
-            // A placeholder keeping `_name` aligned: the primitive is its companion alone (walked under `_name`).
-          } else {
-            this.value(item, Array.isArray(companion) ? companion[i] : undefined, child, node, key, at);
-          }
+          this.value(item, child, node, key, at);
           at.segments.pop();
         }
       } else {
-        this.value(value, child.primitive && !child.isPrimitiveElement ? node[child.companionKey as string] : undefined, child, node, key, at);
+        this.value(value, child, node, key, at);
       }
       at.segments.pop();
     }
   }
 
-  private value(value: unknown, companion: unknown, child: ChildElement, owner: JsonObject, key: string, at: Cursor): void {
+  private value(value: unknown, child: ChildElement, owner: JsonObject, key: string, at: Cursor): void {
     if (child.isPrimitiveElement) {
       // `_name`: the primitive's id and extensions. Walked as an Element; a value-less primitive is seen here.
       const base = owner[child.companionKey as string];
       const index = at.segments[at.segments.length - 1];
       const hasValue = Array.isArray(base) && typeof index === 'number' ? base[index] !== null && base[index] !== undefined : base !== undefined && base !== null;
-      if (!hasValue) for (const check of this.checks) check.primitiveWithoutValue?.(value, child, at);
-      const element = this.definitions.types.get('Element');
-      if (element && isJsonObject(value)) this.complex(value, element, child, at);
+      if (!hasValue) for (const hook of this.onPrimitiveWithoutValue) hook(value, child, at);
+      if (this.elementType && isJsonObject(value)) this.complex(value, this.elementType, child, at);
       return;
     }
     if (child.primitive) {
-      for (const check of this.checks) check.primitive?.(value, companion, child, at);
+      for (const hook of this.onPrimitive) hook(value, child, at);
       return;
     }
     if (child.type === RESOURCE) {
