@@ -1,0 +1,42 @@
+/**
+ * The fault modes that break a FHIR rule of the catalogue (requirement FHIR-STU3-…): the resources
+ * they serve break exactly that rule in the validator's verdict, and the untouched resources do not.
+ * The self-test proves the same end to end; this proves it in a second.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { validateResource } from '../../lib/validation/validate.js';
+import { coveragesFor, eobsFor, patientFor, syntheticUser } from '../src/data/index.js';
+import { FAULT_MODES } from '../src/faults/catalog.js';
+import type { FhirResource } from '../src/fhir/types.js';
+
+const FHIR_RULE_FAULTS = FAULT_MODES.filter((mode) => /^FHIR-STU3-/.test(mode.requirement));
+
+describe('fault modes that break a FHIR STU3 rule', () => {
+  it('there is one per family at least: invariant, JSON rule, required binding', () => {
+    const families = new Set(FHIR_RULE_FAULTS.map((mode) => /^FHIR-STU3-(JSON|BINDING|SCHEMA)-/.exec(mode.requirement)?.[1] ?? 'invariant'));
+    for (const family of ['invariant', 'JSON', 'BINDING']) assert.ok(families.has(family), family);
+  });
+
+  const user = syntheticUser(42);
+  const resources = [patientFor(user), ...coveragesFor(user), ...eobsFor(user)] as FhirResource[];
+
+  for (const mode of FHIR_RULE_FAULTS) {
+    it(`${mode.id} serves resources that break ${mode.requirement}, and nothing else`, () => {
+      const serve = mode.overrides.fhir?.serveResource;
+      assert.ok(serve, `${mode.id} replaces serveResource`);
+      let changed = 0;
+      for (const resource of resources) {
+        const served = serve(resource);
+        const verdict = validateResource(served, { expectedType: resource.resourceType });
+        if (served === resource) {
+          assert.deepEqual(verdict.violations, [], `${resource.resourceType}/${resource.id} untouched`);
+          continue;
+        }
+        changed += 1;
+        assert.deepEqual([...new Set(verdict.violations.map((violation) => violation.requirement))], [mode.requirement], `${resource.resourceType}/${resource.id}`);
+      }
+      assert.ok(changed > 0, `${mode.id} changed none of BBUser00042's resources`);
+    });
+  }
+});
