@@ -27,6 +27,8 @@ const conditionSchema = z.strictObject({
   coding: z.strictObject({ element: z.string().optional(), system: z.string(), code: z.string() }).optional(),
   /** Its child elements (dotted) have string values matching these expressions. */
   values: z.record(z.string(), z.string()).optional(),
+  /** The resource the violation is in holds these elements and values (dotted paths, no indices). */
+  resource: z.strictObject({ present: z.array(z.string()).optional(), values: z.record(z.string(), z.string()).optional() }).optional(),
 });
 
 const deviationSchema = z.strictObject({
@@ -67,7 +69,7 @@ export function loadKnownDeviations(release: FhirRelease): readonly KnownDeviati
     for (const deviation of parsed.data.deviations) {
       if (ids.has(deviation.id)) throw new Error(`${file}: deviation id ${deviation.id} appears twice`);
       ids.add(deviation.id);
-      for (const expression of [deviation.when?.coding?.code, ...Object.values(deviation.when?.values ?? {})]) {
+      for (const expression of [deviation.when?.coding?.code, ...Object.values(deviation.when?.values ?? {}), ...Object.values(deviation.when?.resource?.values ?? {})]) {
         if (expression !== undefined) new RegExp(expression, 'u'); // a bad expression fails the load, not a validation
       }
     }
@@ -107,9 +109,11 @@ function elementAt(resource: unknown, relative: readonly PathSegment[], at: stri
   return matched === names.length ? valueAt(resource, taken) : undefined;
 }
 
-function conditionHolds(node: unknown, when: NonNullable<KnownDeviation['when']>): boolean {
+type Condition = Omit<NonNullable<KnownDeviation['when']>, 'at' | 'resource'>;
+
+function conditionHolds(node: unknown, when: Condition): boolean {
   if (!isJsonObject(node)) return false;
-  if (when.present && !when.present.every((name) => node[name] !== undefined)) return false;
+  if (when.present && !when.present.every((name) => valueAt(node, name.split('.')) !== undefined)) return false;
   if (when.coding) {
     const { element, system, code } = when.coding;
     const pattern = new RegExp(code, 'u');
@@ -118,7 +122,7 @@ function conditionHolds(node: unknown, when: NonNullable<KnownDeviation['when']>
     if (!codings.some((coding) => isJsonObject(coding) && coding.system === system && typeof coding.code === 'string' && pattern.test(coding.code))) return false;
   }
   for (const [child, expression] of Object.entries(when.values ?? {})) {
-    const value = valueAt(node, child.split('.'));
+    const value = valueAt(node, child.split('.').map((step) => (/^\d+$/.test(step) ? Number(step) : step)));
     if (typeof value !== 'string' || !new RegExp(expression, 'u').test(value)) return false;
   }
   return true;
@@ -132,7 +136,9 @@ export function matchDeviation(document: unknown, violation: Violation, deviatio
     located ??= locate(document, violation.path);
     if (!deviation.paths.includes(unindexed(located.relative))) continue;
     const when = deviation.when;
-    if (when && !conditionHolds(when.at === undefined ? valueAt(located.resource, located.relative) : elementAt(located.resource, located.relative, when.at), when)) continue;
+    if (when?.resource && !conditionHolds(located.resource, when.resource)) continue;
+    const local = when && (when.at !== undefined || when.present || when.coding || when.values);
+    if (local && !conditionHolds(when.at === undefined ? valueAt(located.resource, located.relative) : elementAt(located.resource, located.relative, when.at), when)) continue;
     return deviation;
   }
   return undefined;

@@ -8,7 +8,7 @@ import { checkBb2Rules, type Bb2RuleContext } from './bb2-rules.js';
 import { createFhirEngine, type FhirEngine } from './fhir/engine.js';
 import { RELEASES, type ReleaseName } from './fhir/release.js';
 import { loadKnownDeviations, separateKnownDeviations } from './known-deviations.js';
-import { getStu3Validator } from './stu3.js';
+import { getSchemaValidator } from './fhir/schema.js';
 import type { Violation } from './violation.js';
 
 export interface Verdict {
@@ -33,12 +33,12 @@ export interface ValidationOptions {
 
 const engines = new Map<ReleaseName, FhirEngine>();
 
-/** The release's engine, built on first use (the STU3 schema compiles in about a second). */
+/** The release's engine, built on first use (a schema compiles in about a second). */
 export function fhirEngine(release: ReleaseName = 'stu3'): FhirEngine {
   let engine = engines.get(release);
   if (!engine) {
-    if (release !== 'stu3') throw new Error(`no ${release} engine yet`);
-    engine = createFhirEngine(RELEASES[release], (document, expectedType) => getStu3Validator().validate(document, expectedType));
+    const schema = getSchemaValidator(RELEASES[release]);
+    engine = createFhirEngine(RELEASES[release], (document, expectedType) => schema.validate(document, expectedType));
     engines.set(release, engine);
   }
   return engine;

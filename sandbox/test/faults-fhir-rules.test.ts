@@ -27,7 +27,7 @@ describe('fault modes that break a FHIR STU3 rule', () => {
       assert.ok(serve, `${mode.id} replaces serveResource`);
       let changed = 0;
       for (const resource of resources) {
-        const served = serve(resource);
+        const served: FhirResource = serve(resource);
         const verdict = validateResource(served, { expectedType: resource.resourceType });
         if (served === resource) {
           assert.deepEqual(verdict.violations, [], `${resource.resourceType}/${resource.id} untouched`);

@@ -305,6 +305,23 @@ interface InvariantOut {
   source: string;
 }
 
+/** Whether the root of one of the element's types (or a type it derives from) defines the constraint `key`. */
+function elementTypesDefine(definitions: StructureDefinitions, element: Json, key: string): boolean {
+  for (const type of (element.type as Json[] | undefined) ?? []) {
+    let name = typeCode(type);
+    const seen = new Set<string>();
+    while (name !== undefined && !seen.has(name)) {
+      seen.add(name);
+      const definition = definitions.byName.get(name);
+      if (!definition) break;
+      const root = snapshotOf(definition)[0];
+      if (((root?.constraint as Json[] | undefined) ?? []).some((constraint) => constraint.key === key)) return true;
+      name = typeof definition.baseDefinition === 'string' ? lastSegment(definition.baseDefinition) : undefined;
+    }
+  }
+  return false;
+}
+
 function buildInvariants(definitions: StructureDefinitions, names: readonly string[], types: Record<string, TypeOut>): InvariantOut[] {
   const byKey = new Map<string, InvariantOut>();
   for (const name of names) {
@@ -322,6 +339,9 @@ function buildInvariants(definitions: StructureDefinitions, names: readonly stri
           continue;
         }
         const context = elementPath === rootPath ? name : elementPath;
+        // R4 repeats a type's own invariants on the elements of that type (ext-1 on Element.extension):
+        // they apply through the type already.
+        if (context !== name && elementTypesDefine(definitions, element, key)) continue;
         const severity = constraint.severity === 'warning' ? 'warning' : 'error';
         const expression = String(constraint.expression ?? '');
         if (expression === '') throw new Error(`${key} on ${elementPath} has no FHIRPath expression`);

@@ -7,7 +7,8 @@
  * textual, byte for byte around each placeholder. Each file's replacements are printed.
  *
  *   meta.lastUpdated          2025-08-22T12:00:00.000+00:00 (the BFD snapshot's date, as an instant)
- *   Bundle.id                 a UUID derived from the file name
+ *   ExplanationOfBenefit.created 2025-08-22T12:00:00+00:00 (BFD v2 sets it to the time of the response)
+ *   Bundle.id, CapabilityStatement.id  a UUID derived from the file name (HAPI gives them random UUIDs)
  *   contained[n].id           "1", "2", … in order (how BFD's HAPI server numbers contained resources)
  *   referral.reference        "#<id of the contained ReferralRequest>"
  *   ….valueReference.reference "#<id of the next contained Observation>" (the hct/hgb line results, in order)
@@ -77,7 +78,8 @@ function replacementsFor(file: string, document: unknown): string[] {
     if (key === 'lastUpdated') return '2025-08-22T12:00:00.000+00:00';
     if (key === 'version' && where.endsWith('software.version')) return '1.0.0-SNAPSHOT';
     if (key === 'date' && resource.resourceType === 'CapabilityStatement') return '2025-01-30T12:00:00+00:00';
-    if (key === 'id' && resource.resourceType === 'Bundle' && /(^|\.)id$/.test(where) && !where.includes('entry')) return uuidFor(file);
+    if (key === 'created' && resource.resourceType === 'ExplanationOfBenefit') return '2025-08-22T12:00:00+00:00';
+    if (key === 'id' && (resource.resourceType === 'Bundle' || resource.resourceType === 'CapabilityStatement') && where === 'id') return uuidFor(file);
     if (key === 'id' && /contained\[(\d+)\]\.id$/.test(where)) return String(Number(/contained\[(\d+)\]\.id$/.exec(where)?.[1]) + 1);
     if (key === 'reference') {
       const ids = numbered(resource);

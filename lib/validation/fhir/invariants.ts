@@ -51,6 +51,18 @@ export const CORRECTIONS: Readonly<Record<string, { official: string; evaluated:
     why: 'As written it is empty (no verdict) on an entry without fullUrl, which STU3 allows (0..1) and BFD serves. R5 added `fullUrl.exists() implies`.',
     source: 'https://hl7.org/fhir/R5/bundle.html',
   },
+  'r4:ref-1': {
+    official: "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))",
+    evaluated: "reference.exists() implies (reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids')))",
+    why: 'As written it is empty (no verdict) on a Reference without `reference`: every identifier-only reference (BB2 names providers by NPI that way, hundreds per claim) would break it. R5 added `reference.exists() implies`.',
+    source: 'https://hl7.org/fhir/R5/references.html',
+  },
+  'r4:dom-3': {
+    official: "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
+    evaluated: "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().ofType(canonical) | %resource.descendants().ofType(uri) | %resource.descendants().ofType(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
+    why: 'fhirpath.js follows FHIRPath in taking as() on one item only and throws "Expected singleton" on %resource.descendants().as(canonical); the HL7 validator reads as() on a collection as the filter ofType(), which is what the invariant means.',
+    source: 'https://hl7.org/fhirpath/N1/#astype-type-specifier',
+  },
   'stu3:obs-7': {
     official: 'value.empty() or code!=component.code',
     evaluated: 'value.empty() or component.code.where(coding.intersect(%context.code.coding).exists()).empty()',
@@ -59,8 +71,8 @@ export const CORRECTIONS: Readonly<Record<string, { official: string; evaluated:
   },
 };
 
-/** Functions whose argument is evaluated once per item of the collection they are called on. */
-const ITERATING_FUNCTIONS = new Set(['where', 'select', 'all', 'exists', 'repeat', 'any', 'aggregate', 'sort']);
+/** Functions whose argument is evaluated once per item of the collection they are called on (trace's second, a projection). */
+const ITERATING_FUNCTIONS = new Set(['where', 'select', 'all', 'exists', 'repeat', 'any', 'aggregate', 'sort', 'trace']);
 /** External constants that stand for a fixed value, not for the context. */
 const CONSTANTS = new Set(['ucum', 'sct', 'loinc']);
 
@@ -226,9 +238,15 @@ export class InvariantEngine implements Check {
     return fn;
   }
 
-  /** fhirpath.js's result for one node (the reference every shortcut is tested against). */
-  evaluateWithFhirpath(invariant: CompiledInvariant, base: string, node: unknown, resource: JsonObject): unknown[] {
-    return this.compiledFor(invariant, base)(node, { resource });
+  /**
+   * fhirpath.js's result for one node (the reference every shortcut is tested against). `resource` is
+   * the resource not contained in another, `current` the nearest one (a contained resource itself).
+   * STU3 has only %resource, which its invariants (ref-1, dom-3) use for the container; R4 has
+   * %resource for the nearest and %rootResource for the container.
+   */
+  evaluateWithFhirpath(invariant: CompiledInvariant, base: string, node: unknown, resource: JsonObject, current: JsonObject = resource): unknown[] {
+    const env = this.definitions.release.name === 'stu3' ? { resource } : { resource: current, rootResource: resource };
+    return this.compiledFor(invariant, base)(node, env);
   }
 
   private holdsOnEmpty(invariant: CompiledInvariant, base: string, type: TypeInfo): boolean {
@@ -257,7 +275,7 @@ export class InvariantEngine implements Check {
 
   private evaluate(invariant: CompiledInvariant, base: string, node: unknown, type: TypeInfo | undefined, at: Cursor): void {
     if (invariant.native && (this.useNatives || invariant.native.purpose === 'fhirpath.js gap')) {
-      const verdict = invariant.native.evaluate(node, type, at.scope.resource);
+      const verdict = invariant.native.evaluate(node, type, at.scope.resource, this.definitions.types);
       if (verdict === false) this.report(invariant, node, at, 'false');
       if (verdict !== undefined) return;
     }
@@ -267,9 +285,10 @@ export class InvariantEngine implements Check {
     }
     let result: unknown[];
     try {
-      result = this.evaluateWithFhirpath(invariant, base, node, at.scope.resource);
+      result = this.evaluateWithFhirpath(invariant, base, node, at.scope.resource, at.scope.current);
     } catch (error) {
-      this.report(invariant, node, at, `could not be evaluated (fhirpath.js: ${(error as Error).message ?? String(error)})`);
+      const message = (error as Error).message ?? String(error);
+      this.report(invariant, node, at, `could not be evaluated (fhirpath.js: ${message.length > 200 ? `${message.slice(0, 200)}…` : message})`);
       return;
     }
     if (!holds(result)) this.report(invariant, node, at, describeResult(result), result.length === 0);
@@ -306,8 +325,8 @@ export class InvariantEngine implements Check {
     for (const { invariant, base } of this.applicableTo(type)) {
       if (invariant.definition.key !== 'ele-1') continue;
       const primitive = { extension: isJsonObject(companion) ? companion.extension : undefined, id: isJsonObject(companion) ? companion.id : undefined };
-      const native = invariant.native && this.useNatives ? invariant.native.evaluate(primitive, undefined, at.scope.resource) : undefined;
-      if (native === false || (native === undefined && !holds(this.evaluateWithFhirpath(invariant, base, primitive, at.scope.resource)))) {
+      const native = invariant.native && this.useNatives ? invariant.native.evaluate(primitive, undefined, at.scope.resource, this.definitions.types) : undefined;
+      if (native === false || (native === undefined && !holds(this.evaluateWithFhirpath(invariant, base, primitive, at.scope.resource, at.scope.current)))) {
         this.report(invariant, companion, at, 'false: the primitive has neither a value nor extensions');
       }
     }

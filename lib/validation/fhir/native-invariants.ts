@@ -19,7 +19,7 @@ import { isJsonObject, type JsonObject } from '../violation.js';
 import type { TypeInfo } from './definitions.js';
 
 /** true/false: the verdict; undefined: a case the native leaves to fhirpath.js. */
-export type NativeEvaluation = (node: unknown, type: TypeInfo | undefined, resource: JsonObject) => boolean | undefined;
+export type NativeEvaluation = (node: unknown, type: TypeInfo | undefined, resource: JsonObject, types: ReadonlyMap<string, TypeInfo>) => boolean | undefined;
 
 export interface NativeInvariant {
   readonly evaluate: NativeEvaluation;
@@ -201,6 +201,66 @@ function onBehalfOfOnlyForPractitioners(node: unknown): boolean | undefined {
   return present(node.onBehalfOf) ? undefined : true;
 }
 
+/** per-1 as R4 words it (`start.hasValue().not() or end.hasValue().not() or …`): a start or end that is only extensions has no value, and the period holds. */
+function periodInOrderWithValues(node: unknown): boolean | undefined {
+  if (!isJsonObject(node)) return false;
+  if (!present(node.start) || !present(node.end)) return true;
+  return periodInOrder(node);
+}
+
+const URI_TYPES = new Set(['canonical', 'uri', 'url']);
+
+/**
+ * What R4's dom-3 compares contained ids with: every `reference` value below the node, and every
+ * value of an element typed canonical, uri or url (`descendants().ofType(canonical)` …), found by
+ * walking with the element types.
+ */
+function referencesAndUrisBelow(node: unknown, type: TypeInfo | undefined, types: ReadonlyMap<string, TypeInfo>, out: Set<string>): Set<string> {
+  if (Array.isArray(node)) {
+    for (const item of node) referencesAndUrisBelow(item, type, types, out);
+    return out;
+  }
+  if (!isJsonObject(node)) return out;
+  for (const key in node) {
+    const value = node[key];
+    const child = type?.children.get(key);
+    if (typeof value === 'string') {
+      if (key === 'reference' || (child && URI_TYPES.has(child.type))) out.add(value);
+    } else if (Array.isArray(value) && child && URI_TYPES.has(child.type)) {
+      for (const item of value) if (typeof item === 'string') out.add(item);
+    } else if (typeof value === 'object' && value !== null) {
+      const childType = child?.type === 'Resource' ? undefined : child ? types.get(child.type) : undefined;
+      if (Array.isArray(value)) {
+        for (const item of value) referencesAndUrisBelow(item, childType ?? (isJsonObject(item) && typeof item.resourceType === 'string' ? types.get(item.resourceType) : undefined), types, out);
+      } else {
+        referencesAndUrisBelow(value, childType ?? (typeof (value as JsonObject).resourceType === 'string' ? types.get((value as JsonObject).resourceType as string) : undefined), types, out);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * dom-3 (R4, with as() read as ofType(), see CORRECTIONS) "If the resource is contained in another
+ * resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing
+ * resource": every contained id appears as '#id' in a reference or URI of the resource, or the
+ * contained resource itself refers to '#' (its container).
+ */
+function containedReferencedOrReferring(node: unknown, type: TypeInfo | undefined, _resource: JsonObject, types: ReadonlyMap<string, TypeInfo>): boolean {
+  if (!isJsonObject(node)) return false;
+  const contained = items(node.contained);
+  if (contained.length === 0) return true;
+  const references = referencesAndUrisBelow(node, type, types, new Set());
+  return contained.every((item) => {
+    if (typeof item.id !== 'string' || references.has(`#${item.id}`)) return true;
+    const fromItem = referencesAndUrisBelow(Object.fromEntries(Object.entries(item).filter(([key]) => key !== 'resourceType')), types.get(String(item.resourceType)), types, new Set());
+    return fromItem.has('#');
+  });
+}
+
+/** obs-7 (R4): decided here when there is no value or no component; the code comparison is left to fhirpath.js. */
+const valueNotRepeatedInComponentsR4 = valueNotRepeatedInComponents;
+
 const speed = (evaluate: NativeEvaluation): NativeInvariant => ({ evaluate, purpose: 'speed' });
 
 export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
@@ -214,7 +274,11 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
   'code.empty() or system.exists()': speed(quantityCodeHasSystem),
   "reference.exists() implies (reference.startsWith('#').not() or (reference.substring(1).trace('url') in %resource.contained.id.trace('ids')))": speed(localReferenceResolves),
   'start.empty() or end.empty() or (start <= end)': speed(periodInOrder),
+  'start.hasValue().not() or end.hasValue().not() or (start <= end)': speed(periodInOrderWithValues),
+  "reference.exists() implies (reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids')))": speed(localReferenceResolves),
   'dataAbsentReason.empty() or value.empty()': speed(absentReasonOnlyWithoutValue),
+  "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().ofType(canonical) | %resource.descendants().ofType(uri) | %resource.descendants().ofType(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()": speed(containedReferencedOrReferring),
+  "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()": speed(valueNotRepeatedInComponentsR4),
   'value.empty() or component.code.where(coding.intersect(%context.code.coding).exists()).empty()': speed(valueNotRepeatedInComponents),
   '(agent.resolve() is Device) or (agent.resolve() is Practitioner) or onBehalfOf.exists().not()': speed(onBehalfOfOnlyForPractitioners),
   'low.empty() or high.empty() or (low <= high)': {

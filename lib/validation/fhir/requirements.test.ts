@@ -7,10 +7,16 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { STU3_INVARIANT_CASES } from '../testdata/stu3-invariant-cases.js';
 import { validateResource } from '../validate.js';
-import { STU3 } from './release.js';
+import { R4, STU3 } from './release.js';
 import { buildRequirements, type RequirementsFile } from './requirements.js';
 
 const FILE = new URL('../../../requirements/fhir-stu3.json', import.meta.url);
+
+it('requirements/fhir-r4.json is what scripts/generate/fhir-requirements.ts makes from the R4 data', () => {
+  const onDisk = JSON.parse(readFileSync(new URL('../../../requirements/fhir-r4.json', import.meta.url), 'utf8')) as RequirementsFile;
+  assert.deepEqual(onDisk, buildRequirements(R4));
+  assert.ok(onDisk.requirements.every((requirement) => requirement.id.startsWith('FHIR-R4-')));
+});
 
 describe('requirements/fhir-stu3.json', () => {
   const onDisk = JSON.parse(readFileSync(FILE, 'utf8')) as RequirementsFile;

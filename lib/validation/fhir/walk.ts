@@ -12,8 +12,10 @@ import type { ChildElement, Definitions, TypeInfo } from './definitions.js';
 export interface ResourceScope {
   /** The resource the node is in, as violations name it: a Bundle entry's resource, else the validated document. */
   readonly owner: { readonly resourceType: string; readonly id?: string };
-  /** `%resource` for FHIRPath: the resource the node is in, a contained resource's container. */
+  /** The resource that is not contained in another: the container of a contained resource (R4's `%rootResource`). */
   readonly resource: JsonObject;
+  /** The nearest resource, a contained one included (R4's `%resource`). */
+  readonly current: JsonObject;
 }
 
 export type Finding = Omit<Violation, 'resourceType' | 'id' | 'path'>;
@@ -76,14 +78,15 @@ export class FhirWalker {
 
   /** Walks one document (a resource or a Bundle); violations are pushed to `out`. */
   walk(document: unknown, out: Violation[]): void {
-    const scope: ResourceScope = { owner: ownerOf(document), resource: isJsonObject(document) ? document : {} };
+    const root = isJsonObject(document) ? document : {};
+    const scope: ResourceScope = { owner: ownerOf(document), resource: root, current: root };
     this.resource(document, new Cursor(scope, out), true);
   }
 
   /** A resource at the cursor. `own`: a new %resource (the document, a Bundle entry), as opposed to a contained one. */
   private resource(node: unknown, at: Cursor, own: boolean): void {
     const saved = at.scope;
-    if (own && isJsonObject(node)) at.scope = { owner: ownerOf(node), resource: node };
+    if (isJsonObject(node)) at.scope = own ? { owner: ownerOf(node), resource: node, current: node } : { ...saved, current: node };
     const type = isJsonObject(node) && typeof node.resourceType === 'string' ? this.definitions.types.get(node.resourceType) : undefined;
     const knownType = type && type.kind === 'resource' ? type : undefined;
     for (const hook of this.onResource) hook(node, knownType, at);
