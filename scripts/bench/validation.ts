@@ -13,11 +13,15 @@ import { performance } from 'node:perf_hooks';
 import { coveragesFor, eobsFor, patientFor, syntheticUser } from '../../sandbox/src/data/index.js';
 import { WALK_FAMILIES, type WalkFamily } from '../../lib/validation/fhir/engine.js';
 import { createStu3Validator, fhirEngine, getStu3Validator, validateResource, checkBb2Rules } from '../../lib/validation/index.js';
+import { realR4Documents } from '../../lib/validation/testdata/corpus.js';
+import { getSchemaValidator } from '../../lib/validation/fhir/schema.js';
+import { R4 } from '../../lib/validation/fhir/release.js';
 import { BIGGEST_USER } from './data.js';
 import type { BenchSection, Figure } from './figures.js';
 
 const ROUNDS = 9;
 const NAIVE_SAMPLE = 25;
+const R4_COPIES = 8;
 
 interface Timing {
   /** Median wall time of one round, ms. */
@@ -127,5 +131,20 @@ export const validationSection: BenchSection = {
     const native = new Set(engine.invariants.invariants.filter((invariant) => invariant.native).map((invariant) => invariant.definition.key));
     console.log('  costliest invariants (evaluations, wall ms including the timing itself; * = native):');
     console.log(`    ${profile.slice(0, 8).map(([key, entry]) => `${key}${native.has(key) ? '*' : ''} ${entry.evaluations} ${entry.ms.toFixed(1)}`).join(' · ')}`);
+
+    // R4 (BB2 v2): the real samples, R4_COPIES times over, since there is no synthetic v2 data yet.
+    const r4Texts = realR4Documents().flatMap(({ document }) => Array.from({ length: R4_COPIES }, () => JSON.stringify(document)));
+    const r4Documents = r4Texts.map((text) => JSON.parse(text) as unknown);
+    const r4Megabytes = r4Texts.reduce((sum, text) => sum + text.length, 0) / 1024 / 1024;
+    started = performance.now();
+    const r4Schema = getSchemaValidator(R4);
+    validateResource(r4Documents[0], { release: 'r4' });
+    record({ key: 'validation.r4-load-ms', label: 'R4 schema compile and definitions load', value: performance.now() - started, unit: 'ms', lowerIsBetter: true });
+    const r4Parse = time(() => r4Texts.forEach((text) => JSON.parse(text)));
+    record({ key: 'validation.r4-parse-ms', label: `R4: JSON.parse of the real samples ×${R4_COPIES} (${r4Documents.length} documents, ${r4Megabytes.toFixed(1)} MB), CPU`, value: r4Parse.cpuMs, unit: 'ms', lowerIsBetter: true, note: `wall ${r4Parse.ms.toFixed(0)} ms` });
+    figure('validation.r4-schema-ms', 'R4: patched schema only', time(() => r4Documents.forEach((document) => r4Schema.validate(document))), r4Parse);
+    const r4Total = time(() => r4Documents.forEach((document) => validateResource(document, { release: 'r4' })));
+    figure('validation.r4-total-ms', 'R4: the whole verdict (FHIR R4 families + known deviations)', r4Total, r4Parse);
+    record({ key: 'validation.r4-total-vs-parse', label: 'R4 total / JSON.parse, CPU', value: r4Total.cpuMs / r4Parse.cpuMs, unit: 'x', lowerIsBetter: true });
   },
 };

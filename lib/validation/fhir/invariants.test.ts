@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { realR4Documents, realStu3Documents, sandboxDocuments, type NamedDocument } from '../testdata/corpus.js';
+import { R4_INVARIANT_CASES } from '../testdata/r4-invariant-cases.js';
 import { STU3_INVARIANT_CASES } from '../testdata/stu3-invariant-cases.js';
 import { fhirEngine, validateResource } from '../validate.js';
 import { isJsonObject, type JsonObject, type Violation } from '../violation.js';
@@ -35,7 +36,10 @@ describe('every STU3 invariant has a crafted bad instance that breaks it, and on
         [`${testCase.key} @ ${testCase.path}`, ...(testCase.alsoBreaks ?? [])].map((expected) => `fhir:${expected}`).sort(),
         summary(errors),
       );
-      assert.equal(errors.find((violation) => violation.ruleId === `fhir:${testCase.key}`)?.requirement, `FHIR-STU3-${testCase.key}`);
+      const found = errors.find((violation) => violation.ruleId === `fhir:${testCase.key}`);
+      assert.equal(found?.requirement, `FHIR-STU3-${testCase.key}`);
+      assert.equal(found?.knownDeviation, undefined, 'a crafted instance is no known BB2 deviation');
+      assert.ok(bad.violations.includes(found), 'an error-severity invariant fails the check');
       const good = validateResource(plain(testCase.good()));
       assert.deepEqual([...good.violations, ...good.notes].filter((violation) => violation.ruleId !== 'engine:type-not-generated'), [], summary(good.violations));
     });
@@ -159,11 +163,15 @@ describe('natives agree with fhirpath.js, node by node', () => {
     });
   }
 
-  it('on the real R4 samples, with the R4 engine', () => {
-    const agreement = agreementOn(realR4Documents(), 'natives', fhirEngine('r4'));
+  it('on the real R4 samples and the crafted R4 instances, with the R4 engine', () => {
+    const r4Crafted = R4_INVARIANT_CASES.flatMap((testCase) => [
+      { name: `${testCase.key} bad`, document: testCase.bad() },
+      { name: `${testCase.key} good`, document: testCase.good() },
+    ]);
+    const agreement = agreementOn([...realR4Documents(), ...r4Crafted], 'natives', fhirEngine('r4'));
     assert.deepEqual(agreement.mismatches.slice(0, 20), []);
     assert.ok(agreement.compared > 1_000);
-    console.log(`R4 natives vs fhirpath.js on the real R4 samples: ${agreement.compared} evaluations agree`);
+    console.log(`R4 natives vs fhirpath.js on the real R4 samples and crafted R4 instances: ${agreement.compared} evaluations agree`);
   });
 
   it('every native is exercised: it decides somewhere, and its invariant both holds and fails somewhere in the corpus', () => {

@@ -113,8 +113,8 @@ export const STU3_INVARIANT_CASES: readonly InvariantCase[] = [
   {
     key: 'cpb-12',
     path: 'rest[0].resource[0]',
-    bad: () => capability({ rest: [{ mode: 'server', resource: [{ type: 'Patient', interaction: [{ code: 'read' }], searchParam: [{ name: '_id', type: 'token' }, { name: '_id', type: 'token' }] }] }] }),
-    good: () => capability({ rest: [{ mode: 'server', resource: [{ type: 'Patient', interaction: [{ code: 'read' }], searchParam: [{ name: '_id', type: 'token' }, { name: 'identifier', type: 'token' }] }] }] }),
+    bad: () => capability({ rest: [{ mode: 'server', resource: [{ type: 'Coverage', interaction: [{ code: 'read' }], searchParam: [{ name: '_id', type: 'token' }, { name: '_id', type: 'token' }] }] }] }),
+    good: () => capability({ rest: [{ mode: 'server', resource: [{ type: 'Coverage', interaction: [{ code: 'read' }], searchParam: [{ name: '_id', type: 'token' }, { name: 'identifier', type: 'token' }] }] }] }),
   },
   {
     key: 'cpb-14',
