@@ -9,9 +9,9 @@
  * resource, without indices) are equal, and its `when` condition holds on the element `when.at`
  * (a prefix of that path) of the same instance.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readDataFile } from './data-file.js';
 import type { FhirRelease } from './fhir/release.js';
 import { isJsonObject, parsePath, valueAt, type PathSegment, type Violation } from './violation.js';
 
@@ -57,23 +57,16 @@ export function loadKnownDeviations(release: FhirRelease): readonly KnownDeviati
   let deviations = cache.get(release.name);
   if (!deviations) {
     const file = knownDeviationsFile(release);
-    let document: unknown;
-    try {
-      document = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    } catch (error) {
-      throw new Error(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
-    }
-    const parsed = fileSchema.safeParse(document);
-    if (!parsed.success) throw new Error(`${file} is invalid:\n  ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n  ')}`);
+    const parsed = readDataFile(file, fileSchema);
     const ids = new Set<string>();
-    for (const deviation of parsed.data.deviations) {
+    for (const deviation of parsed.deviations) {
       if (ids.has(deviation.id)) throw new Error(`${file}: deviation id ${deviation.id} appears twice`);
       ids.add(deviation.id);
       for (const expression of [deviation.when?.coding?.code, ...Object.values(deviation.when?.values ?? {}), ...Object.values(deviation.when?.resource?.values ?? {})]) {
         if (expression !== undefined) new RegExp(expression, 'u'); // a bad expression fails the load, not a validation
       }
     }
-    deviations = parsed.data.deviations;
+    deviations = parsed.deviations;
     cache.set(release.name, deviations);
   }
   return deviations;

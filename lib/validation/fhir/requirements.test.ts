@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { STU3_INVARIANT_CASES } from '../testdata/stu3-invariant-cases.js';
+import { STU3_INVARIANT_CASES } from '../testdata/invariant-cases.js';
 import { validateResource } from '../validate.js';
 import { R4, STU3 } from './release.js';
 import { buildRequirements, type RequirementsFile } from './requirements.js';
