@@ -58,7 +58,7 @@ class Agreement implements Check {
       if (shortcut === undefined) return; // left to fhirpath.js
     } else {
       if (!invariant.reach.prunable || !type || !isJsonObject(node)) return;
-      const touched = Object.keys(node).some((key) => !type.children.get(key) || invariant.reach.roots.has(type.children.get(key)?.name ?? ''));
+      const touched = Object.keys(node).some((key) => key !== 'resourceType' && (!type.children.get(key) || invariant.reach.roots.has(type.children.get(key)?.name ?? '')));
       if (touched) return;
       const empty = type.kind === 'resource' ? { resourceType: type.name } : {};
       shortcut = holds(invariants.evaluateWithFhirpath(invariant, base, empty, empty));

@@ -136,6 +136,7 @@ export function reachOf(expression: string): Reach {
 /** Does the node hold any element named in `roots` (a choice `valueX`, or a primitive's `_name` form)? */
 function touches(node: JsonObject, type: TypeInfo, roots: ReadonlySet<string>): boolean {
   for (const key in node) {
+    if (key === 'resourceType') continue;
     const child = type.children.get(key);
     if (!child) return true; // an element the definitions lack: let fhirpath.js see it
     if (roots.has(child.name)) return true;
