@@ -80,7 +80,7 @@ describe('JSON representation rules (json.html), each broken in a real sample', 
     assertFound(validateStu3(e), ['json:primitive-type @ item[0].sequence', 'json:primitive-type @ careTeam[0].sequence', 'json:primitive-type @ item[0].adjudication[1].amount.value']);
   });
 
-  it('no leading or trailing whitespace in code, id, uri, dates', () => {
+  it('no leading or trailing whitespace in code, id, uri, dates; none at all inside a uri', () => {
     const p = patient();
     p.gender = 'female ';
     p.birthDate = ' 1999-06-01';
@@ -90,6 +90,10 @@ describe('JSON representation rules (json.html), each broken in a real sample', 
     const padded = patient();
     padded.name[0].family = ' Doe '; // strings may keep their whitespace
     assertFound(validateStu3(padded), []);
+
+    const inner = patient();
+    inner.identifier[0].system = 'https://bluebutton.cms.gov/resources/variables/bene id';
+    assertFound(validateStu3(inner), ['json:whitespace @ identifier[0].system']);
   });
 
   it('a choice element has one type', () => {

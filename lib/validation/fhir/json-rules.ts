@@ -66,8 +66,8 @@ export const JSON_RULES: readonly JsonRule[] = [
   },
   {
     id: 'whitespace',
-    title: 'No leading or trailing whitespace where the datatype forbids it',
-    text: 'Values of code, id, uri (url, canonical), oid, uuid, date, dateTime, instant and time have no leading or trailing whitespace.',
+    title: 'No whitespace where the datatype forbids it',
+    text: 'Values of code, date, dateTime, instant and time have no leading or trailing whitespace; values of id, uri (url, canonical), oid and uuid have no whitespace at all.',
     page: 'datatypes.html',
     section: 'Primitive types (regular expressions of each type)',
   },
@@ -103,6 +103,8 @@ export const JSON_RULES: readonly JsonRule[] = [
 
 /** Types whose values have no leading or trailing whitespace (their regular expressions start and end with non-space). */
 const NO_EDGE_WHITESPACE = new Set(['code', 'id', 'uri', 'url', 'canonical', 'oid', 'uuid', 'date', 'dateTime', 'instant', 'time']);
+/** Types whose values have no whitespace at all (a URI has none, RFC 3986; R4's uri regex is \S*; id, oid, uuid by their patterns). */
+const NO_WHITESPACE = new Set(['id', 'uri', 'url', 'canonical', 'oid', 'uuid']);
 const INTEGER_RANGES: Record<string, [number, number]> = {
   integer: [-2147483648, 2147483647],
   positiveInt: [1, 2147483647],
@@ -118,6 +120,11 @@ const RESOURCE_TYPES_VALUE_SET = 'http://hl7.org/fhir/ValueSet/resource-types';
 /** What `\s` matches, for one character, without a regular expression per value. */
 function isWhitespace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13) || code === 160 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+function hasWhitespace(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (isWhitespace(value.charCodeAt(i))) return true;
+  return false;
 }
 
 function jsonTypeOf(value: unknown): string {
@@ -248,6 +255,8 @@ export class JsonRules implements Check {
       if (value === '') this.report(at, 'no-empty-string', `${type} is "": leave an absent value out`, value);
       else if (NO_EDGE_WHITESPACE.has(type) && (isWhitespace(value.charCodeAt(0)) || isWhitespace(value.charCodeAt(value.length - 1)))) {
         this.report(at, 'whitespace', `${type} ${JSON.stringify(value)} has leading or trailing whitespace`, value);
+      } else if (NO_WHITESPACE.has(type) && hasWhitespace(value)) {
+        this.report(at, 'whitespace', `${type} ${JSON.stringify(value)} contains whitespace`, value);
       }
       return;
     }
