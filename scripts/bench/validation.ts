@@ -99,9 +99,9 @@ export const validationSection: BenchSection = {
     figure('validation.before-ms', 'schema + BB2 rules (the validation before the engine)', before, parse);
 
     const steps: Array<[string, readonly WalkFamily[], string]> = [
-      ['validation.with-invariants-ms', ['cardinality', 'invariants'], '+ cardinalities and invariants'],
-      ['validation.with-json-ms', ['cardinality', 'invariants', 'json'], '+ JSON rules'],
-      ['validation.with-bindings-ms', ['cardinality', 'invariants', 'json', 'bindings'], '+ required bindings (all FHIR families)'],
+      ['validation.with-invariants-ms', ['cardinality', 'references', 'invariants'], '+ cardinalities, reference targets and invariants'],
+      ['validation.with-json-ms', ['cardinality', 'references', 'invariants', 'json'], '+ JSON rules'],
+      ['validation.with-bindings-ms', ['cardinality', 'references', 'invariants', 'json', 'bindings'], '+ required bindings (all FHIR families)'],
     ];
     for (const [key, families, label] of steps) {
       const walk = engine.walkWith(families);

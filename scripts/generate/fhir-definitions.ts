@@ -107,6 +107,8 @@ interface ElementOut {
   choice?: true;
   /** Canonical URL of the value set of a required binding. */
   binding?: string;
+  /** For a Reference: the resource types it may point at (absent: any). */
+  targets?: string[];
 }
 
 interface TypeOut {
@@ -158,6 +160,20 @@ function typeProfiles(type: Json): string[] {
   const profile = type.profile;
   if (typeof profile === 'string') return [profile];
   return Array.isArray(profile) ? profile.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** The resource types a Reference element may point at; undefined when any (Resource) or not a Reference. */
+function referenceTargets(element: Json): string[] | undefined {
+  const targets = new Set<string>();
+  for (const type of (element.type as Json[] | undefined) ?? []) {
+    if (type.code !== 'Reference') continue;
+    const profiles = type.targetProfile;
+    const list = typeof profiles === 'string' ? [profiles] : Array.isArray(profiles) ? profiles.filter((item): item is string => typeof item === 'string') : [];
+    if (list.length === 0) return undefined;
+    for (const profile of list) targets.add(lastSegment(profile));
+  }
+  if (targets.size === 0 || targets.has('Resource')) return undefined;
+  return [...targets].sort();
 }
 
 function bindingUrl(element: Json): string | undefined {
@@ -281,6 +297,8 @@ function buildTypes(definitions: StructureDefinitions, names: readonly string[],
       }
       const binding = bindingUrl(element);
       if (binding) out.binding = binding;
+      const targets = referenceTargets(element);
+      if (targets) out.targets = targets;
       target.elements[key] = out;
     }
     for (const [ownerPath, owner] of Object.entries(owners)) types[ownerPath === rootPath ? name : ownerPath] = owner;

@@ -19,6 +19,7 @@ const elementSchema = z.strictObject({
   max: z.string().regex(/^(\*|\d+)$/),
   choice: z.literal(true).optional(),
   binding: z.string().optional(),
+  targets: z.array(z.string()).optional(),
 });
 const typeSchema = z.strictObject({
   kind: z.enum(['primitive-type', 'complex-type', 'resource', 'backbone']),
@@ -92,6 +93,8 @@ export interface ChildElement {
   /** Part of a choice (value[x]). */
   readonly choice: boolean;
   readonly binding: ValueSet | undefined;
+  /** For a Reference: the resource types it may point at; undefined when any. */
+  readonly targets: ReadonlySet<string> | undefined;
 }
 
 export interface TypeInfo {
@@ -159,6 +162,7 @@ function buildTypes(file: z.infer<typeof elementsFileSchema>, valueSets: Map<str
         isArray: max === undefined || max > 1,
         choice: element.choice === true,
         binding,
+        targets: element.targets === undefined ? undefined : new Set(element.targets),
       };
       if (element.choice) choiceNames.add(elementName);
       for (const type of element.types) {

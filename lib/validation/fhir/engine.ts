@@ -15,6 +15,7 @@ import { MinimumCardinality } from './cardinality.js';
 import { loadDefinitions, type Definitions, type TypeInfo } from './definitions.js';
 import { InvariantEngine } from './invariants.js';
 import { JsonRules } from './json-rules.js';
+import { ReferenceTargets } from './reference-targets.js';
 import type { FhirRelease } from './release.js';
 import { FhirWalker, type Check, type Cursor } from './walk.js';
 
@@ -22,7 +23,7 @@ import { FhirWalker, type Check, type Cursor } from './walk.js';
 export type SchemaValidate = (document: unknown, expectedType?: string) => Violation[];
 
 /** The checks of the walk, by family. */
-export const WALK_FAMILIES = ['json', 'cardinality', 'bindings', 'invariants'] as const;
+export const WALK_FAMILIES = ['json', 'cardinality', 'references', 'bindings', 'invariants'] as const;
 export type WalkFamily = (typeof WALK_FAMILIES)[number];
 
 export interface FhirEngine {
@@ -94,6 +95,7 @@ export function createFhirEngine(release: FhirRelease, schema: SchemaValidate): 
   const checks: Record<WalkFamily, Check> = {
     json: new JsonRules(release, definitions),
     cardinality: new MinimumCardinality(release),
+    references: new ReferenceTargets(release, definitions),
     bindings: new BindingChecks(release),
     invariants,
   };

@@ -64,6 +64,13 @@ export const SCHEMA_RULES = [
     section: 'Resource index',
   },
   {
+    id: 'reference-target',
+    title: 'A reference points at a resource of a type its element allows',
+    text: 'A literal reference (Type/id, a URL ending so, or #id of a contained resource) names a resource of one of the types the element lists, e.g. ExplanationOfBenefit.patient only a Patient.',
+    page: 'references.html',
+    section: 'Reference(…) target types',
+  },
+  {
     id: 'expected-resource-type',
     title: 'A read or search returns the type asked for',
     text: 'A read of Type/id returns a resource of that Type; a search returns a Bundle.',
