@@ -298,7 +298,7 @@ describe('mutated real samples fail with the right rule and path', () => {
 
     const spaced = bb2('eob_read_carrier_v1.json');
     spaced.type.coding[0].code = '71 ';
-    assertOnly(validateStu3(spaced), 'STU3 JSON: No leading or trailing whitespace where the datatype forbids it', 'type.coding[0].code');
+    assertOnly(validateStu3(spaced), 'STU3 JSON: No whitespace where the datatype forbids it', 'type.coding[0].code');
 
     const status = bb2('coverage_read_v1.json');
     status.status = 'Active';

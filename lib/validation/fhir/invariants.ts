@@ -173,7 +173,7 @@ export class InvariantEngine implements Check {
   private readonly byElementPath = new Map<string, Array<{ invariant: CompiledInvariant; base: string }>>();
   private readonly applicable = new Map<string, ReadonlyArray<{ invariant: CompiledInvariant; base: string }>>();
   private readonly compiled = new Map<string, Compiled>();
-  private readonly emptyHolds = new Map<string, boolean>();
+  private readonly onEmpty = new Map<string, 'holds' | 'fails' | 'no verdict'>();
   /** Set to false to evaluate every invariant with fhirpath.js (the natives' agreement test). */
   useNatives = true;
   /** Set to false to evaluate every invariant at every node (the pruning's agreement test). */
@@ -250,15 +250,17 @@ export class InvariantEngine implements Check {
     return this.compiledFor(invariant, base)(node, env);
   }
 
-  private holdsOnEmpty(invariant: CompiledInvariant, base: string, type: TypeInfo): boolean {
+  /** The verdict on a node holding none of the invariant's elements, computed once per context. */
+  private verdictOnEmpty(invariant: CompiledInvariant, base: string, type: TypeInfo): 'holds' | 'fails' | 'no verdict' {
     const key = `${base}\u0000${invariant.expression}`;
-    let result = this.emptyHolds.get(key);
-    if (result === undefined) {
+    let verdict = this.onEmpty.get(key);
+    if (verdict === undefined) {
       const empty = type.kind === 'resource' ? { resourceType: type.name } : {};
-      result = holds(this.evaluateWithFhirpath(invariant, base, empty, empty));
-      this.emptyHolds.set(key, result);
+      const result = this.evaluateWithFhirpath(invariant, base, empty, empty);
+      verdict = holds(result) ? 'holds' : result.length === 0 ? 'no verdict' : 'fails';
+      this.onEmpty.set(key, verdict);
     }
-    return result;
+    return verdict;
   }
 
   private check(invariant: CompiledInvariant, base: string, node: unknown, type: TypeInfo | undefined, at: Cursor): void {
@@ -281,7 +283,8 @@ export class InvariantEngine implements Check {
       if (verdict !== undefined) return;
     }
     if (this.usePruning && type && invariant.reach.prunable && isJsonObject(node) && !touches(node, type, invariant.reach.roots)) {
-      if (!this.holdsOnEmpty(invariant, base, type)) this.report(invariant, node, at, 'false on an element without any of its elements');
+      const verdict = this.verdictOnEmpty(invariant, base, type);
+      if (verdict !== 'holds') this.report(invariant, node, at, `${verdict === 'fails' ? 'false' : 'empty (no verdict)'} on an element without any of its elements`, verdict === 'no verdict');
       return;
     }
     let result: unknown[];
