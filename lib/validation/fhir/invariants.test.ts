@@ -112,7 +112,7 @@ describe('natives agree with fhirpath.js, node by node', () => {
 
   it('every native is keyed by an expression of the data', () => {
     const natives = invariants.invariants.filter((invariant) => invariant.native).map((invariant) => invariant.definition.key);
-    assert.deepEqual(natives.sort(), ['dom-1', 'dom-2', 'dom-3', 'dom-4', 'ele-1', 'ext-1', 'mny-1', 'obs-6', 'obs-7', 'per-1', 'qty-3', 'ref-1', 'rfr-1', 'rng-2']);
+    assert.deepEqual(natives.sort(), ['bdl-5', 'dom-1', 'dom-2', 'dom-3', 'dom-4', 'ele-1', 'ext-1', 'mny-1', 'obs-6', 'obs-7', 'per-1', 'qty-3', 'ref-1', 'rfr-1', 'rng-2']);
   });
 
   it('rng-2 is native because fhirpath.js cannot compare Quantities without UCUM units; with them it agrees', () => {
@@ -156,29 +156,42 @@ describe('natives agree with fhirpath.js, node by node', () => {
     console.log(`R4 natives vs fhirpath.js on the real R4 samples and crafted R4 instances: ${agreement.compared} evaluations agree`);
   });
 
-  it('every native is exercised: it decides somewhere, and its invariant both holds and fails somewhere in the corpus', () => {
-    const seen = new Map<string, { decided: number; outcomes: Set<boolean> }>();
-    const walker = new FhirWalker(engine.definitions, [
-      {
-        complex(node: JsonObject, type: TypeInfo, _element: ChildElement | undefined, at: Cursor) {
-          for (const { invariant, base } of invariants.applicableTo(type)) {
-            if (!invariant.native) continue;
-            const entry = seen.get(invariant.definition.key) ?? { decided: 0, outcomes: new Set<boolean>() };
-            const verdict: boolean | undefined = invariant.native.evaluate(node, type, at.scope.resource, engine.definitions.types);
-            if (verdict !== undefined) entry.decided += 1;
-            entry.outcomes.add(verdict ?? holds(invariants.evaluateWithFhirpath(invariant, base, node, at.scope.resource)));
-            seen.set(invariant.definition.key, entry);
-          }
+  for (const [release, corpus] of [
+    ['stu3', () => [...realStu3Documents(), ...crafted, ...EDGE_CASES]],
+    ['r4', () => [...realR4Documents(), ...R4_INVARIANT_CASES.flatMap((testCase) => [{ name: testCase.key, document: testCase.bad() }, { name: testCase.key, document: testCase.good() }])]],
+  ] as const) {
+    it(`every ${release} native is exercised: it decides somewhere, and its invariant both holds and fails somewhere in the corpus`, () => {
+      const on = fhirEngine(release);
+      const seen = new Map<string, { decided: number; outcomes: Set<boolean> }>();
+      const record = (node: unknown, type: TypeInfo | undefined, at: Cursor, list: ReadonlyArray<{ invariant: CompiledInvariant; base: string }>) => {
+        for (const { invariant, base } of list) {
+          if (!invariant.native) continue;
+          const entry = seen.get(invariant.definition.key) ?? { decided: 0, outcomes: new Set<boolean>() };
+          const verdict: boolean | undefined = invariant.native.evaluate(node, type, at.scope.resource, on.definitions.types);
+          if (verdict !== undefined) entry.decided += 1;
+          entry.outcomes.add(verdict ?? holds(on.invariants.evaluateWithFhirpath(invariant, base, node, at.scope.resource, at.scope.current)));
+          seen.set(invariant.definition.key, entry);
+        }
+      };
+      const walker = new FhirWalker(on.definitions, [
+        {
+          complex(node: JsonObject, type: TypeInfo, _element: ChildElement | undefined, at: Cursor) {
+            record(node, type, at, on.invariants.applicableTo(type));
+          },
+          primitiveWithoutValue(companion: unknown, _element: ChildElement, at: Cursor) {
+            const primitive = isJsonObject(companion) ? { extension: companion.extension, id: companion.id } : {};
+            record(primitive, undefined, at, on.invariants.applicableTo(on.definitions.types.get('Element') as TypeInfo));
+          },
         },
-      },
-    ]);
-    for (const { document } of [...realStu3Documents(), ...crafted, ...EDGE_CASES]) walker.walk(plain(document), []);
-    for (const invariant of invariants.invariants.filter((candidate) => candidate.native)) {
-      const entry = seen.get(invariant.definition.key);
-      assert.ok(entry && entry.decided > 0, `${invariant.definition.key} never decided`);
-      assert.deepEqual([...entry.outcomes].sort(), [false, true], invariant.definition.key);
-    }
-  });
+      ]);
+      for (const { document } of corpus()) walker.walk(plain(document), []);
+      for (const invariant of on.invariants.invariants.filter((candidate) => candidate.native)) {
+        const entry = seen.get(invariant.definition.key);
+        assert.ok(entry && entry.decided > 0, `${invariant.definition.key} never decided`);
+        assert.deepEqual([...entry.outcomes].sort(), [false, true], invariant.definition.key);
+      }
+    });
+  }
 });
 
 describe('skipping nodes that hold none of an invariant\'s elements agrees with fhirpath.js', () => {

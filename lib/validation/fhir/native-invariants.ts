@@ -261,6 +261,25 @@ function containedReferencedOrReferring(node: unknown, type: TypeInfo | undefine
 /** obs-7 (R4): decided here when there is no value or no component; the code comparison is left to fhirpath.js. */
 const valueNotRepeatedInComponentsR4 = valueNotRepeatedInComponents;
 
+/** bdl-5 "must be a resource unless there's a request or response". */
+function entryHasContent(node: unknown): boolean {
+  return isJsonObject(node) && (present(node.resource) || present(node.request) || present(node.response));
+}
+
+/**
+ * bdl-3 and bdl-4 as R4 words them: every entry has a request (a response) exactly when the Bundle is
+ * of one of these types. A type fhirpath.js cannot compare (absent) is left to it.
+ */
+function entriesHaveWhen(element: 'request' | 'response', types: readonly string[]): NativeEvaluation {
+  return (node) => {
+    if (!isJsonObject(node)) return false;
+    const entries = node.entry === undefined ? [] : node.entry;
+    if (typeof node.type !== 'string' || !Array.isArray(entries) || !entries.every(isJsonObject)) return undefined;
+    const expected = types.includes(node.type);
+    return entries.every((entry) => present(entry[element]) === expected);
+  };
+}
+
 const speed = (evaluate: NativeEvaluation): NativeInvariant => ({ evaluate, purpose: 'speed' });
 
 export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
@@ -277,6 +296,9 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
   'start.hasValue().not() or end.hasValue().not() or (start <= end)': speed(periodInOrderWithValues),
   "reference.exists() implies (reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids')))": speed(localReferenceResolves),
   'dataAbsentReason.empty() or value.empty()': speed(absentReasonOnlyWithoutValue),
+  "resource.exists() or request.exists() or response.exists()": speed(entryHasContent),
+  "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or %resource.type = 'history'))": speed(entriesHaveWhen('request', ['batch', 'transaction', 'history'])),
+  "entry.all(response.exists() = (%resource.type = 'batch-response' or %resource.type = 'transaction-response' or %resource.type = 'history'))": speed(entriesHaveWhen('response', ['batch-response', 'transaction-response', 'history'])),
   "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().ofType(canonical) | %resource.descendants().ofType(uri) | %resource.descendants().ofType(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()": speed(containedReferencedOrReferring),
   "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()": speed(valueNotRepeatedInComponentsR4),
   'value.empty() or component.code.where(coding.intersect(%context.code.coding).exists()).empty()': speed(valueNotRepeatedInComponents),
