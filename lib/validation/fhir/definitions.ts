@@ -120,6 +120,8 @@ export interface Definitions {
   readonly valueSets: ReadonlyMap<string, ValueSet>;
   /** Resource types the definitions know (a contained resource of another type is checked by the schema only). */
   readonly resourceTypes: ReadonlySet<string>;
+  /** Every resource type name of the release (its resource-types value set), for references and resourceType. */
+  readonly allResourceTypes: ReadonlySet<string>;
 }
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
@@ -177,6 +179,7 @@ function buildTypes(file: z.infer<typeof elementsFileSchema>, valueSets: Map<str
   return types;
 }
 
+const RESOURCE_TYPES_VALUE_SET = 'http://hl7.org/fhir/ValueSet/resource-types';
 const cache = new Map<string, Definitions>();
 
 /** The release's definitions, read and indexed on first use. */
@@ -198,6 +201,7 @@ export function loadDefinitions(release: FhirRelease): Definitions {
     invariants: invariants.invariants,
     valueSets,
     resourceTypes,
+    allResourceTypes: valueSets.get(RESOURCE_TYPES_VALUE_SET)?.allCodes ?? resourceTypes,
   };
   cache.set(release.name, definitions);
   return definitions;

@@ -115,7 +115,6 @@ const LOCAL_REFERENCE = new RegExp(`^#${ID}$`);
 const RELATIVE_REFERENCE = new RegExp(`^([A-Z][A-Za-z]+)/${ID}(/_history/${ID})?$`);
 const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
 const RESTFUL_URL = new RegExp(`/([A-Z][A-Za-z]+)/(${ID})(/_history/${ID})?$`);
-const RESOURCE_TYPES_VALUE_SET = 'http://hl7.org/fhir/ValueSet/resource-types';
 
 /** What `\s` matches, for one character, without a regular expression per value. */
 function isWhitespace(code: number): boolean {
@@ -134,14 +133,10 @@ function jsonTypeOf(value: unknown): string {
 }
 
 export class JsonRules implements Check {
-  private readonly resourceTypes: ReadonlySet<string>;
-
   constructor(
     private readonly release: FhirRelease,
-    definitions: Definitions,
-  ) {
-    this.resourceTypes = definitions.valueSets.get(RESOURCE_TYPES_VALUE_SET)?.allCodes ?? definitions.resourceTypes;
-  }
+    private readonly definitions: Definitions,
+  ) {}
 
   private report(at: Cursor, id: string, message: string, value: unknown, ...below: Array<string | number>): void {
     at.report(
@@ -194,7 +189,7 @@ export class JsonRules implements Check {
     if (LOCAL_REFERENCE.test(reference)) return;
     const relative = RELATIVE_REFERENCE.exec(reference);
     if (relative) {
-      if (!this.resourceTypes.has(relative[1] as string)) this.report(at, 'reference-format', `"${relative[1]}" is not a ${this.release.label} resource type`, reference, 'reference');
+      if (!this.definitions.allResourceTypes.has(relative[1] as string)) this.report(at, 'reference-format', `"${relative[1]}" is not a ${this.release.label} resource type`, reference, 'reference');
       return;
     }
     if (ABSOLUTE_URI.test(reference)) return;

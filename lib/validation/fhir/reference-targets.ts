@@ -13,17 +13,12 @@ import type { Check, Cursor } from './walk.js';
 
 const LITERAL = /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
-const RESOURCE_TYPES_VALUE_SET = 'http://hl7.org/fhir/ValueSet/resource-types';
 
 export class ReferenceTargets implements Check {
-  private readonly resourceTypes: ReadonlySet<string>;
-
   constructor(
     private readonly release: FhirRelease,
-    definitions: Definitions,
-  ) {
-    this.resourceTypes = definitions.valueSets.get(RESOURCE_TYPES_VALUE_SET)?.allCodes ?? definitions.resourceTypes;
-  }
+    private readonly definitions: Definitions,
+  ) {}
 
   complex(node: JsonObject, type: TypeInfo, element: ChildElement | undefined, at: Cursor): void {
     const targets = element?.targets;
@@ -37,7 +32,7 @@ export class ReferenceTargets implements Check {
     } else {
       named = LITERAL.exec(reference)?.[1];
     }
-    if (named === undefined || targets.has(named) || !this.resourceTypes.has(named)) return;
+    if (named === undefined || targets.has(named) || !this.definitions.allResourceTypes.has(named)) return;
     at.report(
       {
         ...schemaRuleFields(this.release, 'reference-target'),
