@@ -8,8 +8,8 @@
 export type { BehaviourOverrides } from '../sandbox/src/behaviour.js';
 export { choiceFlag, parseFlags, UsageError, wholeNumberFlag } from '../sandbox/src/cli-arguments.js';
 export { LAST_USER_NUMBER } from '../sandbox/src/data/users.js';
-/** For tests that compare what a run found with what the sandbox serves (the sweep's end-to-end test). */
-export { claimCountsForUser, syntheticUser } from '../sandbox/src/data/index.js';
+/** For tests that compare what a run found with what the sandbox serves (the sweep's end-to-end test, the validators' corpus). */
+export { claimCountsForUser, coveragesFor, eobsFor, patientFor, syntheticUser } from '../sandbox/src/data/index.js';
 export { FAULT_AREAS, FAULT_MODES, faultModeOrThrow, faultRequirements, UnknownFaultError, type FaultArea, type FaultMode } from '../sandbox/src/faults/catalog.js';
 export { FAULT_VARIABLE } from '../sandbox/src/faults/options.js';
 export { sandboxCommand, sandboxCommandOrExit } from '../sandbox/src/faults/webserver.js';

@@ -11,8 +11,8 @@
  * and every link carries _count c and the search's own parameters (type, service-date, …), so that
  * following it continues the same search.
  */
-import { checkBb2Rules, type Bb2RuleContext } from '../validation/bb2-rules.js';
-import { validateStu3 } from '../validation/stu3.js';
+import type { Bb2RuleContext } from '../validation/bb2-rules.js';
+import { validateResource } from '../validation/validate.js';
 import type { Violation } from '../validation/violation.js';
 import {
   bundleLinks,
@@ -190,8 +190,10 @@ export interface SearchWalk {
   readonly pagingProblems: readonly string[];
   /** "ExplanationOfBenefit/x on page 3, first seen on page 1". */
   readonly duplicates: readonly string[];
-  /** STU3 and BB2-rule violations of every page; paths start with the page. */
+  /** STU3 and BB2-rule violations of every page (lib/validation/validate.ts); paths start with the page. */
   readonly violations: readonly Violation[];
+  /** Warnings and known BB2 deviations of every page: reported, never failures. */
+  readonly notes: readonly Violation[];
 }
 
 function pageLabel(page: { number: number; request: PageRequest }): string {
@@ -216,6 +218,7 @@ export async function walkSearch(client: FhirClient, resourceType: string, param
   const pagingProblems: string[] = [];
   const duplicates: string[] = [];
   const violations: Violation[] = [];
+  const notes: Violation[] = [];
   const firstSeen = new Map<string, number>();
   const visited = new Map<string, number>();
   let total: number | undefined;
@@ -264,8 +267,10 @@ export async function walkSearch(client: FhirClient, resourceType: string, param
     }
 
     if (validate) {
-      const found = [...validateStu3(body, 'Bundle'), ...checkBb2Rules(body, options.bb2)];
-      violations.push(...found.map((violation) => ({ ...violation, path: `${label} › ${violation.path || '(root)'}` })));
+      const verdict = validateResource(body, { expectedType: 'Bundle', bb2: options.bb2 ?? {} });
+      const onPage = (violation: Violation): Violation => ({ ...violation, path: `${label} › ${violation.path || '(root)'}` });
+      violations.push(...verdict.violations.map(onPage));
+      notes.push(...verdict.notes.map(onPage));
     }
 
     const next = bundleLinks(body).find((link) => link.relation === 'next')?.url;
@@ -288,5 +293,5 @@ export async function walkSearch(client: FhirClient, resourceType: string, param
     url = next;
   }
 
-  return { pages, total, resources, stopped, pagingProblems, duplicates, violations };
+  return { pages, total, resources, stopped, pagingProblems, duplicates, violations, notes };
 }

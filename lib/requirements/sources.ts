@@ -7,6 +7,7 @@
  *   raw.githubusercontent.com/<owner>/<repo>/<40-hex commit>/…
  *   www.rfc-editor.org/rfc/rfcNNNN…, datatracker.ietf.org/doc/html/rfcNNNN…   RFCs never change
  *   hl7.org/fhir/<version>/…, hl7.org/fhir/<ig path>/<version>/…     a published (versioned) FHIR page
+ *   hl7.org/fhirpath/N1/…                                              the FHIRPath normative release
  *   terminology.hl7.org/<version>/…
  *   bluebutton.cms.gov/…, www.cms.gov/…                          CMS documentation pages
  */
@@ -32,7 +33,9 @@ function rawGithubProblem(url: URL): string | undefined {
 
 function hl7Problem(url: URL): string | undefined {
   const parts = url.pathname.split('/').filter((part) => part !== '');
-  if (parts[0] !== 'fhir') return 'an hl7.org source must be a FHIR specification page under /fhir/';
+  // The FHIRPath specification's normative release 1 (/fhirpath/N1/) is as fixed as a FHIR release.
+  if (parts[0] === 'fhirpath') return parts[1] === 'N1' ? undefined : 'an hl7.org FHIRPath source must name its release (/fhirpath/N1/)';
+  if (parts[0] !== 'fhir') return 'an hl7.org source must be a FHIR specification page under /fhir/ or /fhirpath/N1/';
   // /fhir/STU3/… for the core specification; /fhir/us/carin-bb/STU1.1/… for an implementation guide.
   return parts.slice(1).some((part) => FHIR_VERSION.test(part))
     ? undefined

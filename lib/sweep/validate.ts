@@ -1,17 +1,16 @@
 /**
  * The sweep's one door to the suite's validators: every response body the sweep checks goes through
- * `validateBody`, and nothing else in lib/sweep imports lib/validation. When the validation engine that
- * also evaluates FHIRPath invariants replaces validateStu3 + checkBb2Rules (each Violation then carrying
- * a machine rule id and its catalogue requirement), this file is the only one to change.
+ * `validateBody`, and nothing else in lib/sweep imports lib/validation. It asks for the suite's one
+ * verdict (lib/validation/validate.ts: schema, invariants, JSON rules, bindings and BB2's rules), whose
+ * violations carry a machine rule id and their catalogue requirement.
  */
-import { checkBb2Rules } from '../validation/bb2-rules.js';
-import { validateStu3 } from '../validation/stu3.js';
+import { validateResource } from '../validation/validate.js';
 import type { Violation } from '../validation/violation.js';
 
 export type ApiVersion = 'v1' | 'v2';
 
 export interface SweepViolation {
-  /** What the sweep aggregates by: the validator's rule ("STU3 schema: code in required value set"). */
+  /** What the sweep aggregates by: the validator's machine rule id ("fhir:per-1", "binding:Coverage.status"). */
   readonly rule: string;
   /** The catalogue id of the requirement broken, when the validator names one. */
   readonly requirement: string | undefined;
@@ -31,11 +30,11 @@ export interface ValidationContext {
   readonly patientId: string;
 }
 
-function normalise(violation: Violation): SweepViolation {
+function normalise(violation: Violation, severity: 'error' | 'warning'): SweepViolation {
   return {
-    rule: violation.rule,
+    rule: violation.ruleId,
     requirement: violation.requirement,
-    severity: violation.severity ?? 'error',
+    severity,
     resourceType: violation.resourceType,
     id: violation.id,
     path: violation.path,
@@ -45,11 +44,13 @@ function normalise(violation: Violation): SweepViolation {
 }
 
 /**
- * Every violation in one response body (a resource or a searchset Bundle, entry by entry): FHIR STU3
- * (schema) and BB2's own rules with the token's patient as the only bene id allowed. The synthetic
- * population has negative (synthetic) bene ids only.
+ * Every violation in one response body (a resource or a searchset Bundle, entry by entry): the FHIR
+ * release's rules and BB2's own, with the token's patient as the only bene id allowed (the synthetic
+ * population has negative, synthetic, bene ids only); the verdict's notes (warnings, known BB2
+ * deviations) come back as warnings.
  */
 export function validateBody(body: unknown, expectedType: string, context: ValidationContext): SweepViolation[] {
   if (context.apiVersion !== 'v1') throw new Error(`the sweep validates API v1 (STU3) only; ${context.apiVersion} is not supported yet`);
-  return [...validateStu3(body, expectedType), ...checkBb2Rules(body, { patientId: context.patientId, synthetic: true })].map(normalise);
+  const verdict = validateResource(body, { release: 'stu3', expectedType, bb2: { patientId: context.patientId, synthetic: true } });
+  return [...verdict.violations.map((violation) => normalise(violation, 'error')), ...verdict.notes.map((note) => normalise(note, 'warning'))];
 }

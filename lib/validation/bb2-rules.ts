@@ -148,23 +148,24 @@ interface RuleRun {
   out: Violation[];
 }
 
-/** A rule as a violation names it: its requirement and a readable name. */
-interface NamedRule {
+/** A rule as a violation names it: readable name, machine id (bb2:<rule id>) and requirement. */
+interface RuleLabel {
+  readonly rule: string;
+  readonly ruleId: string;
   readonly requirement: string;
-  readonly name: string;
 }
 
-function report(run: RuleRun, segments: readonly PathSegment[], rule: NamedRule, message: string, value?: unknown): void {
+function report(run: RuleRun, segments: readonly PathSegment[], label: RuleLabel, message: string, value?: unknown): void {
   run.out.push({
     ...owningResource(run.root, segments),
     path: formatPath(segments),
-    rule: `${rule.requirement}: ${rule.name}`,
-    requirement: rule.requirement,
+    ...label,
     ...(value === undefined ? {} : { value: truncateValue(value) }),
     message,
   });
 }
 
+const ruleName = (rule: { id: string; requirement: string; name: string }): RuleLabel => ({ rule: `${rule.requirement}: ${rule.name}`, ruleId: `bb2:${rule.id}`, requirement: rule.requirement });
 const regexCache = new Map<string, RegExp>();
 function re(source: string): RegExp {
   let compiled = regexCache.get(source);
@@ -178,12 +179,12 @@ function re(source: string): RegExp {
 function checkBeneId(run: RuleRun, segments: readonly PathSegment[], beneId: string, value: unknown): void {
   const { context, rules } = run;
   if (context.patientId !== undefined && beneId !== context.patientId) {
-    report(run, segments, rules.patientMatch, `names bene ${beneId}, but the token's patient is ${context.patientId}`, value);
+    report(run, segments, ruleName({ id: 'patient-match', ...rules.patientMatch }), `names bene ${beneId}, but the token's patient is ${context.patientId}`, value);
   }
   if (context.synthetic === undefined) return;
   const format = context.synthetic ? rules.beneIdFormats.synthetic : rules.beneIdFormats.production;
   if (!re(format.pattern).test(beneId)) {
-    report(run, segments, { requirement: rules.beneIdFormats.requirement, name: format.name }, `bene id ${beneId} is not ${context.synthetic ? 'synthetic (negative)' : 'a production (positive) id'}`, value);
+    report(run, segments, ruleName({ id: context.synthetic ? 'synthetic-bene-id' : 'production-bene-id', requirement: rules.beneIdFormats.requirement, name: format.name }), `bene id ${beneId} is not ${context.synthetic ? 'synthetic (negative)' : 'a production (positive) id'}`, value);
   }
 }
 
@@ -202,22 +203,22 @@ function applyPattern(run: RuleRun, rule: Extract<Bb2Rule, { check: 'pattern' }>
   const [min, max] = CARDINALITY[rule.cardinality] ?? [0, Infinity];
   const described = rule.where ? `${rule.path}${rule.field ? `.${rule.field}` : ''} (${Object.entries(rule.where).map(([k, v]) => `${k} ${v.join(' or ')}`).join(', ')})` : rule.path;
   if (selected.length < min) {
-    report(run, [...run.base, ...rule.path.split('.')], rule, `${described} is missing`);
+    report(run, [...run.base, ...rule.path.split('.')], ruleName(rule), `${described} is missing`);
     return;
   }
   if (selected.length > max) {
     const extra = selected[max] as Selected;
-    report(run, extra.segments, rule, `${described} appears ${selected.length} times, at most ${max} allowed`, extra.value);
+    report(run, extra.segments, ruleName(rule), `${described} appears ${selected.length} times, at most ${max} allowed`, extra.value);
   }
   for (const { value, segments } of selected) {
     const match = typeof value === 'string' ? re(rule.pattern).exec(value) : null;
     if (!match) {
-      report(run, segments, rule, `${JSON.stringify(value)} does not match ${rule.pattern}`, value);
+      report(run, segments, ruleName(rule), `${JSON.stringify(value)} does not match ${rule.pattern}`, value);
       continue;
     }
     if (rule.equalsElement !== undefined) {
       const other = select(run.resource, [], rule.equalsElement)[0]?.value;
-      if (other !== value) report(run, segments, rule, `${JSON.stringify(value)} differs from ${rule.equalsElement} ${JSON.stringify(other)}`, value);
+      if (other !== value) report(run, segments, ruleName(rule), `${JSON.stringify(value)} differs from ${rule.equalsElement} ${JSON.stringify(other)}`, value);
     }
     const beneId = rule.beneIdGroup === undefined ? undefined : match[rule.beneIdGroup];
     if (beneId !== undefined) checkBeneId(run, segments, beneId, value);
@@ -227,7 +228,7 @@ function applyPattern(run: RuleRun, rule: Extract<Bb2Rule, { check: 'pattern' }>
 function applyAllowedValues(run: RuleRun, rule: Extract<Bb2Rule, { check: 'allowedValues' }>): void {
   for (const { value, segments } of select(run.resource, run.base, rule.path)) {
     if (typeof value !== 'string' || !rule.values.includes(value)) {
-      report(run, segments, rule, `${JSON.stringify(value)} is not one of ${rule.values.join(', ')}`, value);
+      report(run, segments, ruleName(rule), `${JSON.stringify(value)} is not one of ${rule.values.join(', ')}`, value);
     }
   }
 }
@@ -236,7 +237,7 @@ function applyForbiddenElements(run: RuleRun, rule: Extract<Bb2Rule, { check: 'f
   for (const { value, segments } of select(run.resource, run.base, rule.path)) {
     if (!isJsonObject(value)) continue;
     for (const element of rule.elements) {
-      if (value[element] !== undefined) report(run, [...segments, element], rule, `${rule.path}.${element} must not be present (BB2 asks BFD not to include address fields)`, value[element]);
+      if (value[element] !== undefined) report(run, [...segments, element], ruleName(rule), `${rule.path}.${element} must not be present (BB2 asks BFD not to include address fields)`, value[element]);
     }
   }
 }
@@ -252,12 +253,12 @@ function applyCodingMatchesId(run: RuleRun, rule: Extract<Bb2Rule, { check: 'cod
   const expected = rule.codeCase === 'upper' ? prefix.toUpperCase() : rule.codeCase === 'lower' ? prefix.toLowerCase() : prefix;
   const codings = codingsWithSystem(run, rule.path, rule.system);
   if (codings.length === 0) {
-    report(run, [...run.base, ...rule.path.split('.')], rule, `no coding with system ${rule.system} (expected code ${expected} for id ${String(id)})`);
+    report(run, [...run.base, ...rule.path.split('.')], ruleName(rule), `no coding with system ${rule.system} (expected code ${expected} for id ${String(id)})`);
     return;
   }
   for (const { value, segments } of codings) {
     const code = (value as JsonObject).code;
-    if (code !== expected) report(run, [...segments, 'code'], rule, `code ${JSON.stringify(code)} disagrees with id ${String(id)} (expected ${expected})`, code);
+    if (code !== expected) report(run, [...segments, 'code'], ruleName(rule), `code ${JSON.stringify(code)} disagrees with id ${String(id)} (expected ${expected})`, code);
   }
 }
 
@@ -265,7 +266,7 @@ function applyCodingPresent(run: RuleRun, rule: Extract<Bb2Rule, { check: 'codin
   const id = run.resource.id;
   if (rule.exceptIdPattern !== undefined && typeof id === 'string' && re(rule.exceptIdPattern).test(id)) return;
   if (codingsWithSystem(run, rule.path, rule.system).length === 0) {
-    report(run, [...run.base, ...rule.path.split('.')], rule, `no coding with system ${rule.system} on ${String(id)}`);
+    report(run, [...run.base, ...rule.path.split('.')], ruleName(rule), `no coding with system ${rule.system} on ${String(id)}`);
   }
 }
 
@@ -286,12 +287,12 @@ function applyCoverageParts(run: RuleRun, rule: Extract<Bb2Rule, { check: 'cover
     const part = re(rule.idPattern).exec(resource.id)?.[1];
     if (part === undefined) return; // the Coverage id-format rule reports it
     const first = seen.get(part);
-    if (first !== undefined) report(run, [...run.base, 'entry', index, 'resource', 'id'], rule, `${part} appears again (first at entry[${first}])`, resource.id);
+    if (first !== undefined) report(run, [...run.base, 'entry', index, 'resource', 'id'], ruleName(rule), `${part} appears again (first at entry[${first}])`, resource.id);
     else seen.set(part, index);
   });
   if (seen.size === 0 || !isCompleteResult(run.resource)) return;
   const missing = rule.parts.filter((part) => !seen.has(part));
-  if (missing.length > 0) report(run, [...run.base, 'entry'], rule, `a complete ${rule.entryType} search has ${rule.parts.join(', ')}; missing ${missing.join(', ')}`);
+  if (missing.length > 0) report(run, [...run.base, 'entry'], ruleName(rule), `a complete ${rule.entryType} search has ${rule.parts.join(', ')}; missing ${missing.join(', ')}`);
 }
 
 function applyRule(run: RuleRun, rule: Bb2Rule): void {
@@ -316,6 +317,7 @@ function checkResource(root: unknown, resource: unknown, base: readonly PathSegm
     out.push({
       ...describeResource(resource),
       path: formatPath([...base, ...(isJsonObject(resource) ? ['resourceType'] : [])]),
+      ruleId: 'bb2:fhir-resource',
       rule: 'BB2-FHIR-STU3-01: FHIR resource',
       requirement: 'BB2-FHIR-STU3-01',
       ...(resource === undefined ? {} : { value: truncateValue(isJsonObject(resource) ? resource.resourceType : resource) }),

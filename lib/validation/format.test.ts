@@ -7,11 +7,13 @@ const sequence: Violation = {
   resourceType: 'ExplanationOfBenefit',
   id: 'carrier--22639159481',
   path: 'entry[3].resource.item[0].sequence',
+  ruleId: 'schema:type',
   rule: 'STU3 schema: type integer',
+  requirement: 'FHIR-STU3-SCHEMA-type',
   value: -1.5,
   message: 'positiveInt must be a JSON integer, got number -1.5',
 };
-const missing: Violation = { resourceType: 'Bundle', path: 'type', rule: 'STU3 schema: required element', message: 'type is mandatory in Bundle (STU3 minimum cardinality 1)' };
+const missing: Violation = { resourceType: 'Bundle', path: 'type', ruleId: 'schema:required', rule: 'STU3 schema: required element', message: 'type is mandatory in Bundle (STU3 minimum cardinality 1)' };
 
 describe('formatViolations', () => {
   it('says so when there is nothing to report', () => {
@@ -24,11 +26,11 @@ describe('formatViolations', () => {
       [
         '2 violations:',
         '1. ExplanationOfBenefit/carrier--22639159481 at entry[3].resource.item[0].sequence',
-        '   rule:  STU3 schema: type integer',
+        '   rule:  schema:type — STU3 schema: type integer [FHIR-STU3-SCHEMA-type]',
         '   value: -1.5',
         '   positiveInt must be a JSON integer, got number -1.5',
         '2. Bundle at type',
-        '   rule:  STU3 schema: required element',
+        '   rule:  schema:required — STU3 schema: required element',
         '   type is mandatory in Bundle (STU3 minimum cardinality 1)',
       ].join('\n'),
     );
@@ -50,5 +52,10 @@ describe('formatViolations', () => {
     assert.doesNotMatch(text, /item\[10\]/);
     assert.match(text, /… and 4 more$/);
     assert.match(formatViolations(many, 3), /… and 11 more$/);
+  });
+
+  it('names notes as notes', () => {
+    assert.equal(formatViolations([], 10, 'note'), 'no notes');
+    assert.match(formatViolations([{ ...missing, severity: 'warning' }], 10, 'note'), /^1 note:\n1\. Bundle at type/);
   });
 });

@@ -32,7 +32,7 @@ describe('toBeValidStu3', () => {
     body.birthDate = '06/01/1999';
     const error = failure(() => expect(body).toBeValidStu3('Patient'));
     assert.match(error.message, /toBeValidStu3/);
-    assert.match(error.message, /1 violation:\n1\. Patient\/-20140000008325 at birthDate\n\s+rule: {2}STU3 schema: date format\n\s+value: "06\/01\/1999"/);
+    assert.match(error.message, /1 violation:\n1\. Patient\/-20140000008325 at birthDate\n\s+rule: {2}schema:format — STU3 schema: date format \[FHIR-STU3-SCHEMA-format\]\n\s+value: "06\/01\/1999"/);
     assert.equal(error.matcherResult?.name, 'toBeValidStu3');
     assert.equal(error.matcherResult?.expected, 'Patient');
     assert.equal((error.matcherResult?.actual as unknown[]).length, 1);
@@ -66,5 +66,36 @@ describe('toFollowBb2Rules', () => {
     const body = patient();
     body.address[0].city = 'Baltimore';
     expect(body).not.toFollowBb2Rules(context);
+  });
+});
+
+describe('toHaveNoViolations', () => {
+  const violation = (ruleId: string, requirement?: string) => ({ resourceType: 'Patient', path: 'gender', ruleId, rule: ruleId, message: `${ruleId} broken`, ...(requirement ? { requirement } : {}) });
+
+  it('passes on a verdict without violations, whatever its notes, and fails listing the violations', () => {
+    expect({ violations: [], notes: [{ ...violation('schema:required', 'FHIR-STU3-SCHEMA-required'), severity: 'warning', knownDeviation: 'x' }] }).toHaveNoViolations();
+    const error = failure(() => expect({ violations: [violation('fhir:per-1', 'FHIR-STU3-per-1')], notes: [] }).toHaveNoViolations());
+    assert.match(error.message, /1 violation:\n1\. Patient at gender\n\s+rule: {2}fhir:per-1 — fhir:per-1 \[FHIR-STU3-per-1\]/);
+  });
+
+  it('refuses what is not a verdict', () => {
+    assert.throws(() => expect([]).toHaveNoViolations(), /expects \{ violations, notes \}/);
+  });
+});
+
+describe('what a failed check reports', () => {
+  it('one requirement per distinct rule broken, a rule without a catalogue id by its rule id', async () => {
+    const { violatedRequirements } = await import('./matchers.js');
+    const v = (ruleId: string, requirement?: string) => ({ resourceType: 'Patient', path: '', ruleId, rule: '', message: '', ...(requirement ? { requirement } : {}) });
+    assert.deepEqual(violatedRequirements([v('fhir:per-1', 'FHIR-STU3-per-1'), v('fhir:per-1', 'FHIR-STU3-per-1'), v('bb2:x')]), ['FHIR-STU3-per-1', 'bb2:x']);
+  });
+
+  it('one note per distinct known deviation or warning, with its count', async () => {
+    const { noteSummaries } = await import('./matchers.js');
+    const note = { resourceType: 'ExplanationOfBenefit', path: 'type', ruleId: 'binding:ExplanationOfBenefit.type', rule: '', message: 'm', requirement: 'FHIR-STU3-BINDING-ExplanationOfBenefit.type', severity: 'warning' as const, knownDeviation: 'dme-hha-type-without-claim-type' };
+    assert.deepEqual(noteSummaries([note, note, { ...note, knownDeviation: undefined, ruleId: 'engine:type-not-generated', requirement: undefined, message: 'Practitioner: only the schema checks it' }]), [
+      'FHIR-STU3-BINDING-ExplanationOfBenefit.type: known BB2 deviation dme-hha-type-without-claim-type (binding:ExplanationOfBenefit.type), 2 times',
+      'engine:type-not-generated: engine:type-not-generated (warning): Practitioner: only the schema checks it',
+    ]);
   });
 });

@@ -1,54 +1,100 @@
 /**
- * Playwright matchers for FHIR STU3 validity and BB2's own rules. Specs import `expect` from here
- * (or from the fixtures, which re-export it):
+ * Playwright matchers for the validation verdict (lib/validation/validate.ts). Specs import `expect`
+ * from here (or from the fixtures, which re-export it):
  *
- *   await expect(body).toBeValidStu3('Bundle');
- *   expect(body).toFollowBb2Rules({ patientId, synthetic: true });
+ *   expect(body).toBeValidStu3('Bundle');                              // FHIR STU3: schema, invariants, JSON rules, bindings
+ *   expect(body).toFollowBb2Rules({ patientId, synthetic: true });     // BB2's own rules
+ *   expect(walk).toHaveNoViolations();                                 // a verdict already computed (a paging walk)
  *
- * A failure's message is the formatted list of violations (lib/validation/format.ts), which is also
- * attached to the test ("STU3 violations", "BB2 rule violations") for the reports.
+ * A failure's message is the formatted list of violations (lib/validation/format.ts), also attached
+ * to the test ("STU3 violations", "BB2 rule violations", "violations"), and the test gets one
+ * `violated` annotation per requirement broken (its catalogue id), which is how the self-test
+ * credits the check that saw a broken rule. Notes (warnings and known BB2 deviations) never fail a
+ * check: each distinct one becomes a `note` annotation and all are attached ("… notes").
  */
-import { expect as baseExpect, test, type ExpectMatcherState, type MatcherReturnType } from '@playwright/test';
-import { checkBb2Rules, type Bb2RuleContext } from './bb2-rules.js';
+import { expect as baseExpect, test, type ExpectMatcherState, type MatcherReturnType, type TestInfo } from '@playwright/test';
+import type { Bb2RuleContext } from './bb2-rules.js';
 import { formatViolations } from './format.js';
-import { validateStu3 } from './stu3.js';
+import { validateResource, type Verdict } from './validate.js';
 import type { Violation } from './violation.js';
 
-/**
- * The violations as a readable attachment of the running test. Pushed synchronously (Playwright forwards
- * a push like `testInfo.attach`): the matchers stay synchronous, so specs need not await them.
- */
-function attachViolations(title: string, violations: readonly Violation[]): void {
-  let info;
+function currentTest(): TestInfo | undefined {
   try {
-    info = test.info();
+    return test.info();
   } catch {
-    return; // not inside a Playwright test (the validators' unit tests)
+    return undefined; // not inside a Playwright test (the validators' unit tests)
   }
-  info.attachments.push({ name: title, contentType: 'text/plain', body: Buffer.from(`${formatViolations(violations)}\n`) });
 }
 
-function result(state: ExpectMatcherState, name: string, violations: Violation[], expected: unknown, what: string, attachmentTitle: string): MatcherReturnType {
-  const pass = violations.length === 0;
-  if (!pass && !state.isNot) attachViolations(attachmentTitle, violations);
+/** Pushes an annotation unless the test already has the same one (several checks in one test). */
+function annotate(info: TestInfo, type: string, description: string): void {
+  if (!info.annotations.some((annotation) => annotation.type === type && annotation.description === description)) info.annotations.push({ type, description });
+}
+
+/** The requirement ids a list of violations breaks, each once (a rule without a catalogue id by its rule id). */
+export function violatedRequirements(violations: readonly Violation[]): string[] {
+  return [...new Set(violations.map((violation) => violation.requirement ?? violation.ruleId))];
+}
+
+/** One line per distinct note: its requirement, what it is, and how often it occurred. */
+export function noteSummaries(notes: readonly Violation[]): string[] {
+  const counts = new Map<string, number>();
+  for (const note of notes) {
+    const what = note.knownDeviation === undefined ? `${note.ruleId} (warning): ${note.message}` : `known BB2 deviation ${note.knownDeviation} (${note.ruleId})`;
+    const key = `${note.requirement ?? note.ruleId}: ${what}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, count]) => (count === 1 ? key : `${key}, ${count} times`));
+}
+
+/**
+ * Reports a verdict on the running test: violations attached with a `violated` annotation per
+ * requirement (only when they fail the check), notes attached with a `note` annotation each.
+ * Pushed synchronously (Playwright forwards a push like `testInfo.attach`), so matchers stay synchronous.
+ */
+function report(verdict: Verdict, title: string, failing: boolean): void {
+  const info = currentTest();
+  if (!info) return;
+  if (failing && verdict.violations.length > 0) {
+    info.attachments.push({ name: `${title} violations`, contentType: 'text/plain', body: Buffer.from(`${formatViolations(verdict.violations, 200)}\n`) });
+    for (const requirement of violatedRequirements(verdict.violations)) annotate(info, 'violated', requirement);
+  }
+  if (verdict.notes.length > 0) {
+    info.attachments.push({ name: `${title} notes`, contentType: 'text/plain', body: Buffer.from(`${formatViolations(verdict.notes, 200, 'note')}\n`) });
+    for (const summary of noteSummaries(verdict.notes)) annotate(info, 'note', summary);
+  }
+}
+
+function result(state: ExpectMatcherState, name: string, verdict: Verdict, expected: unknown, what: string, title: string): MatcherReturnType {
+  const pass = verdict.violations.length === 0;
+  report(verdict, title, !pass && !state.isNot);
   const hint = state.utils.matcherHint(name, undefined, undefined, { isNot: state.isNot });
   return {
     pass,
     name,
     expected,
-    actual: violations,
+    actual: verdict.violations,
     // With .not, a pass is the failure: say that the body was valid when it was expected not to be.
-    message: () => (pass ? `${hint}\n\nExpected a body that breaks ${what}, but it has no violations` : `${hint}\n\n${formatViolations(violations)}`),
+    message: () => (pass ? `${hint}\n\nExpected a body that breaks ${what}, but it has no violations` : `${hint}\n\n${formatViolations(verdict.violations)}`),
   };
 }
 
+function isVerdict(value: unknown): value is Verdict {
+  return typeof value === 'object' && value !== null && Array.isArray((value as Verdict).violations) && Array.isArray((value as Verdict).notes);
+}
+
 export const expect = baseExpect.extend({
-  /** The received body is a valid FHIR STU3 resource (Bundle entries included), of `expectedType` when given. */
+  /** The received body is valid FHIR STU3 (Bundle entries included): schema, invariants, JSON rules, required bindings; of `expectedType` when given. */
   toBeValidStu3(this: ExpectMatcherState, received: unknown, expectedType?: string) {
-    return result(this, 'toBeValidStu3', validateStu3(received, expectedType), expectedType ?? 'a valid STU3 resource', 'STU3', 'STU3 violations');
+    return result(this, 'toBeValidStu3', validateResource(received, { expectedType }), expectedType ?? 'a valid STU3 resource', 'STU3', 'STU3');
   },
   /** The received body follows BB2's v1 rules (schemas/bb2-rules.json), for the token's patient when `context.patientId` is given. */
   toFollowBb2Rules(this: ExpectMatcherState, received: unknown, context?: Bb2RuleContext) {
-    return result(this, 'toFollowBb2Rules', checkBb2Rules(received, context), context ?? {}, "BB2's rules", 'BB2 rule violations');
+    return result(this, 'toFollowBb2Rules', validateResource(received, { fhir: false, bb2: context ?? {} }), context ?? {}, "BB2's rules", 'BB2 rule');
+  },
+  /** The received verdict ({ violations, notes }, e.g. a paging walk) has no violations; its notes are reported. */
+  toHaveNoViolations(this: ExpectMatcherState, received: unknown) {
+    if (!isVerdict(received)) throw new TypeError('toHaveNoViolations expects { violations, notes } (a Verdict or a SearchWalk)');
+    return result(this, 'toHaveNoViolations', received, 'no violations', 'a rule', 'Validation');
   },
 });

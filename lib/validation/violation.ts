@@ -9,7 +9,9 @@ export interface Violation {
   id?: string;
   /** FHIR-style dotted path from the validated document's root, e.g. "entry[3].resource.item[0].sequence"; "" is the root. */
   path: string;
-  /** Which rule was broken, e.g. "STU3 schema: type integer" or "BB2-FHIR-ID-02: Coverage id format". */
+  /** The rule's machine id: `fhir:per-1`, `json:no-null`, `schema:type`, `binding:Coverage.status`, `bb2:coverage-id-format`. */
+  ruleId: string;
+  /** Which rule was broken, for people, e.g. "STU3 schema: type integer" or "BB2-FHIR-ID-02: Coverage id format". */
   rule: string;
   /** The offending value (truncated when large); absent when the problem is a missing element. */
   value?: unknown;
@@ -19,6 +21,10 @@ export interface Violation {
   requirement?: string;
   /** 'warning' violations are reported as notes on the check, never as failures; absent means 'error'. */
   severity?: 'error' | 'warning';
+  /** Set when real BB2 data is known to break this rule in this shape (schemas/fhir-<release>/known-deviations.json): a note, not a failure. */
+  knownDeviation?: string;
+  /** An invariant that gave no verdict (an empty result), typically because an element it reads is missing. */
+  inconclusive?: true;
 }
 
 export type JsonObject = Record<string, unknown>;
@@ -29,6 +35,13 @@ export function isJsonObject(value: unknown): value is JsonObject {
 
 /** A path step: an object key or an array index. */
 export type PathSegment = string | number;
+
+/** "entry[3].resource.id" -> ["entry", 3, "resource", "id"] (the inverse of formatPath). */
+export function parsePath(path: string): PathSegment[] {
+  const segments: PathSegment[] = [];
+  for (const match of path.matchAll(/([^.[\]]+(?:\[x\])?)|\[(\d+)\]/g)) segments.push(match[2] === undefined ? (match[1] as string) : Number(match[2]));
+  return segments;
+}
 
 /** ["entry", 3, "resource", "id"] -> "entry[3].resource.id". */
 export function formatPath(segments: readonly PathSegment[]): string {

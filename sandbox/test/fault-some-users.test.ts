@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateStu3 } from '../../lib/validation/stu3.js';
+import { validateStu3 } from '../../lib/validation/validate.js';
 import { eobsFor, syntheticUser } from '../src/data/index.js';
 import { faultModeOrThrow } from '../src/faults/catalog.js';
 

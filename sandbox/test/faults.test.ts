@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { checkBb2Rules } from '../../lib/validation/bb2-rules.js';
-import { validateStu3 } from '../../lib/validation/stu3.js';
+import { validateStu3 } from '../../lib/validation/validate.js';
 import { defaultFhirBehaviour } from '../src/fhir/behaviour.js';
 import { defaultOAuthBehaviour } from '../src/oauth/behaviour.js';
 import { FAULT_AREAS, FAULT_IDS, FAULT_MODES, faultModeOrThrow, faultRequirements, UnknownFaultError, type FaultMode } from '../src/faults/catalog.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { validateStu3 } from '../../lib/validation/stu3.js';
+import { validateStu3 } from '../../lib/validation/validate.js';
 import {
   CLAIM_TYPES,
   claimCountsForUser,

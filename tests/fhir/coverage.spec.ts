@@ -4,7 +4,6 @@
  * `Patient/{patient}`; each reads back by its id.
  */
 import { bundleResources, COVERAGE_PARTS, referenceOf, resourceId } from '../../lib/fhir/bundle.js';
-import { formatViolations } from '../../lib/validation/format.js';
 import { walkSearch } from '../../lib/fhir/paging.js';
 import { expect, requirement, severity, test } from '../../fixtures/fhir.js';
 
@@ -32,7 +31,7 @@ test.describe('Coverage', () => {
       expect(walk.total, 'Bundle.total').toBe(COVERAGE_PARTS.length);
       expect(walk.pages).toHaveLength(1);
       expect(walk.pagingProblems).toEqual([]);
-      expect(formatViolations(walk.violations)).toBe('no violations');
+      expect(walk).toHaveNoViolations();
     },
   );
 

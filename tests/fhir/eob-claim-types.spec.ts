@@ -9,7 +9,6 @@
  */
 import { CLAIM_TYPES, claimTypeOfId, describe, EOB_TYPE_SYSTEM, eobTypeCodes, resourceId, type FhirResource } from '../../lib/fhir/bundle.js';
 import { walkSearch } from '../../lib/fhir/paging.js';
-import { formatViolations } from '../../lib/validation/format.js';
 import { expect, requirement, severity, test } from '../../fixtures/fhir.js';
 
 const TAGS = ['@fhir'];
@@ -41,7 +40,7 @@ test.describe('ExplanationOfBenefit type', () => {
         expect.soft(idsOf(walk.resources), `the ${type} claims of the unfiltered search`).toEqual(idsOf(expected));
         expect.soft(walk.total, 'Bundle.total').toBe(expected.length);
         expect.soft(walk.pagingProblems, 'paging links keep type= (BB2-FHIR-PAGING-03)').toEqual([]);
-        expect.soft(formatViolations(walk.violations)).toBe('no violations');
+        expect.soft(walk).toHaveNoViolations();
       },
     );
   }

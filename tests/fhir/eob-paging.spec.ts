@@ -4,7 +4,6 @@
  * they exist) with the right startIndex and _count; Bundle.total counts every match and equals the
  * entries seen; no claim comes twice; every EOB received is valid STU3 and follows BB2's rules.
  */
-import { formatViolations } from '../../lib/validation/format.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lib/fhir/bundle.js';
 import { walkSearch } from '../../lib/fhir/paging.js';
 import { expect, requirement, severity, test } from '../../fixtures/fhir.js';
@@ -40,7 +39,7 @@ test.describe('ExplanationOfBenefit paging', () => {
         const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', params, { bb2: { patientId: claimsBeneficiary.patient, synthetic: true } });
         expect(walk.stopped).toBeUndefined();
         expect(walk.resources.length, 'EOBs received').toBeGreaterThan(0);
-        expect(formatViolations(walk.violations, 20)).toBe('no violations');
+        expect(walk).toHaveNoViolations();
       },
     );
   }

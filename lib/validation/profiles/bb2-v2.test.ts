@@ -52,7 +52,7 @@ describe('BB2 v2 profile checks', () => {
     const entries = bundle.entry as { resource: Record<string, unknown> }[];
     const inpatient = entries.findIndex((entry) => String(entry.resource.id).startsWith('inpatient-'));
     delete (entries[inpatient]!.resource.contained as Record<string, unknown>[])[0]!.name;
-    const violation = validateBb2V2Profiles(bundle, { deviations: 'current' }).find((candidate) => candidate.rule === 'profile:us-core-organization:Organization.name:cardinality');
+    const violation = validateBb2V2Profiles(bundle, { deviations: 'current' }).find((candidate) => candidate.ruleId === 'profile:us-core-organization:Organization.name:cardinality');
     assert.equal(violation?.path, `entry[${inpatient}].resource.contained[0].name`);
     assert.equal(violation?.resourceType, 'Organization');
     assert.equal(violation?.id, 'provider-org');
@@ -63,7 +63,7 @@ describe('BB2 v2 profile checks', () => {
     delete (coverage.meta as Record<string, unknown>).profile;
     delete coverage.relationship;
     const errors = validateBb2V2Profiles(coverage, { deviations: 'current' }).filter((violation) => violation.severity !== 'warning');
-    assert.deepEqual(errors.map((violation) => violation.rule).sort(), ['bb2-v2:claimed-profile', 'profile:C4BB-Coverage:Coverage.meta.profile:cardinality', 'profile:C4BB-Coverage:Coverage.relationship:cardinality']);
-    assert.match(errors.find((violation) => violation.rule === 'bb2-v2:claimed-profile')?.message ?? '', /Coverage part-a-567834 claims no profile; BB2 v2 serves a Coverage with http:\/\/hl7\.org\/fhir\/us\/carin-bb\/StructureDefinition\/C4BB-Coverage/);
+    assert.deepEqual(errors.map((violation) => violation.ruleId).sort(), ['bb2-v2:claimed-profile', 'profile:C4BB-Coverage:Coverage.meta.profile:cardinality', 'profile:C4BB-Coverage:Coverage.relationship:cardinality']);
+    assert.match(errors.find((violation) => violation.ruleId === 'bb2-v2:claimed-profile')?.message ?? '', /Coverage part-a-567834 claims no profile; BB2 v2 serves a Coverage with http:\/\/hl7\.org\/fhir\/us\/carin-bb\/StructureDefinition\/C4BB-Coverage/);
   });
 });

@@ -112,7 +112,7 @@ export function createBb2V2ProfileChecker(facts: Bb2V2ProfileFacts = loadBb2V2Pr
   const asNote = (violation: Violation, known: readonly CompiledDeviation[]): Violation => {
     if (violation.severity === 'warning') return violation;
     const found = known.find(({ matchers }) =>
-      matchers.some((matcher) => matcher.rule.test(violation.rule) && (matcher.message === undefined || violation.message.includes(matcher.message)) && (matcher.resourceId === undefined || matcher.resourceId.test(violation.id ?? ''))),
+      matchers.some((matcher) => matcher.rule.test(violation.ruleId) && (matcher.message === undefined || violation.message.includes(matcher.message)) && (matcher.resourceId === undefined || matcher.resourceId.test(violation.id ?? ''))),
     );
     if (!found) return violation;
     return { ...violation, severity: 'warning', message: `${violation.message}. Known BB2 deviation '${found.deviation.id}': ${found.deviation.summary}` };
@@ -128,7 +128,8 @@ export function createBb2V2ProfileChecker(facts: Bb2V2ProfileFacts = loadBb2V2Pr
       out.push({
         ...owner,
         path: formatPath([...path, 'meta', 'profile']),
-        rule: 'bb2-v2:claimed-profile',
+        ruleId: 'bb2-v2:claimed-profile',
+        rule: `${facts.requirement}: the profile BB2 v2 serves for it`,
         value: claimed,
         message: `${owner.resourceType} ${owner.id ?? ''} claims ${claimed.length === 0 ? 'no profile' : claimed.join(', ')}; BB2 v2 serves ${what} with ${expected}`,
         requirement: facts.requirement,
@@ -136,7 +137,7 @@ export function createBb2V2ProfileChecker(facts: Bb2V2ProfileFacts = loadBb2V2Pr
     }
     for (const { deviation } of known) {
       if (deviation.noteFor && new RegExp(deviation.noteFor.resourceId).test(owner.id ?? '')) {
-        out.push({ ...owner, path: formatPath([...path, 'meta', 'profile']), rule: `bb2-v2:deviation:${deviation.id}`, message: `Known BB2 deviation '${deviation.id}': ${deviation.summary}`, requirement: facts.requirement, severity: 'warning' });
+        out.push({ ...owner, path: formatPath([...path, 'meta', 'profile']), ruleId: `bb2-v2:deviation:${deviation.id}`, rule: `known BB2 deviation ${deviation.id}`, message: `Known BB2 deviation '${deviation.id}': ${deviation.summary}`, requirement: facts.requirement, severity: 'warning' });
       }
     }
   };

@@ -193,7 +193,7 @@ export const MUTATIONS: readonly Mutation[] = [
 function caught(mutation: Mutation, mode: DeviationMode): Violation | undefined {
   const document = structuredClone(loadR4Sample(mutation.sample));
   mutation.mutate(document);
-  return validateBb2V2Profiles(document, { deviations: mode }).find((violation) => violation.rule === mutation.rule && violation.severity !== 'warning');
+  return validateBb2V2Profiles(document, { deviations: mode }).find((violation) => violation.ruleId === mutation.rule && violation.severity !== 'warning');
 }
 
 describe('mutations of real BB2 v2 samples', () => {
@@ -207,7 +207,7 @@ describe('mutations of real BB2 v2 samples', () => {
   for (const mutation of MUTATIONS) {
     it(`${mutation.kind} is caught`, () => {
       const original = validateBb2V2Profiles(loadR4Sample(mutation.sample), { deviations: 'current' });
-      assert.ok(!original.some((violation) => violation.rule === mutation.rule && violation.severity !== 'warning'), 'the unmutated sample already breaks the rule');
+      assert.ok(!original.some((violation) => violation.ruleId === mutation.rule && violation.severity !== 'warning'), 'the unmutated sample already breaks the rule');
       const violation = caught(mutation, 'current');
       assert.ok(violation, `no error with rule ${mutation.rule}`);
       assert.equal(violation.requirement, mutation.requirement);
@@ -220,12 +220,12 @@ describe('mutations of real BB2 v2 samples', () => {
   it('a known deviation turns only the violation it describes into a note', () => {
     const dme = structuredClone(loadR4Sample(`${BFD}eobReadDme.json`));
     const notes = validateBb2V2Profiles(dme).filter((violation) => violation.severity === 'warning');
-    assert.ok(notes.some((note) => note.rule === 'bb2-v2:deviation:dme-claims-get-the-inpatient-institutional-profile'), 'the profile choice itself is a note');
-    assert.ok(notes.some((note) => note.rule.endsWith('ExplanationOfBenefit.subType:cardinality') && note.message.includes("Known BB2 deviation 'dme-claims-get-the-inpatient-institutional-profile'")));
+    assert.ok(notes.some((note) => note.ruleId === 'bb2-v2:deviation:dme-claims-get-the-inpatient-institutional-profile'), 'the profile choice itself is a note');
+    assert.ok(notes.some((note) => note.ruleId.endsWith('ExplanationOfBenefit.subType:cardinality') && note.message.includes("Known BB2 deviation 'dme-claims-get-the-inpatient-institutional-profile'")));
     // The same gap on an inpatient claim is an error: the deviation is about DME claims only.
     const inpatient = structuredClone(loadR4Sample(`${BFD}eobReadInpatient.json`));
     delete inpatient.subType;
     const errors = validateBb2V2Profiles(inpatient, { deviations: 'current' }).filter((violation) => violation.severity !== 'warning');
-    assert.ok(errors.some((violation) => violation.rule === 'profile:C4BB-ExplanationOfBenefit-Inpatient-Institutional:ExplanationOfBenefit.subType:cardinality'));
+    assert.ok(errors.some((violation) => violation.ruleId === 'profile:C4BB-ExplanationOfBenefit-Inpatient-Institutional:ExplanationOfBenefit.subType:cardinality'));
   });
 });

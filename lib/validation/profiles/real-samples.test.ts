@@ -42,9 +42,9 @@ describe('real BB2 v2 samples against C4BB 1.1.0 / US Core 3.1.1', () => {
 
   it('the 2020-2021 samples do break the profiles when their deviation is not tolerated (the deviations are not empty words)', () => {
     const errors = errorsOf(validateBb2V2Profiles(loadR4Sample('sandbox-bbuser29999/eob_bundle_bbuser29999.json'), { deviations: 'current' }));
-    assert.ok(errors.some((violation) => violation.rule === 'profile:C4BB-ExplanationOfBenefit-Pharmacy:ExplanationOfBenefit.total:cardinality'), show(errors));
+    assert.ok(errors.some((violation) => violation.ruleId === 'profile:C4BB-ExplanationOfBenefit-Pharmacy:ExplanationOfBenefit.total:cardinality'), show(errors));
     const untolerated = errorsOf(validateBb2V2Profiles(loadR4Sample('bfd-endpoint-responses-v2/eobReadInpatient.json'), { deviations: 'none' }));
-    assert.ok(untolerated.some((violation) => violation.rule.endsWith('meta.profile:supportedProfile:slice-cardinality')), show(untolerated));
+    assert.ok(untolerated.some((violation) => violation.ruleId.endsWith('meta.profile:supportedProfile:slice-cardinality')), show(untolerated));
   });
 
   it('each deviation shows on some sample, and its evidence files exist', () => {
@@ -74,7 +74,7 @@ describe('real BB2 v2 samples against C4BB 1.1.0 / US Core 3.1.1', () => {
 
   it('the profile layer alone finds the deviations as errors (the BB2 layer only relabels them)', () => {
     const errors = errorsOf(getProfileValidator().validate(loadR4Sample('bfd-endpoint-responses-v2/eobReadDme.json')));
-    const rules = new Set(errors.map((violation) => violation.rule));
+    const rules = new Set(errors.map((violation) => violation.ruleId));
     for (const rule of [
       'profile:C4BB-ExplanationOfBenefit-Inpatient-Institutional:ExplanationOfBenefit.subType:cardinality',
       'profile:C4BB-ExplanationOfBenefit-Inpatient-Institutional:ExplanationOfBenefit.supportingInfo:admissionperiod:slice-cardinality',

@@ -94,7 +94,8 @@ export function createProfileValidator(conformance: Conformance = Conformance.lo
         out.push({
           ...owner,
           path: formatPath(at),
-          rule: UNCHECKED_PROFILE_RULE,
+          ruleId: UNCHECKED_PROFILE_RULE,
+          rule: 'a claimed profile the suite cannot check',
           value: url,
           message: profile
             ? `claims ${url}, but the suite holds version ${String(profile.version)} of that profile only: not checked against it`
@@ -123,7 +124,7 @@ export function createProfileValidator(conformance: Conformance = Conformance.lo
       // Two claimed profiles that share a base (C4BB-Patient and US Core Patient) report its rules once.
       const seen = new Set<string>();
       return out.filter((violation) => {
-        const key = `${violation.path}\u0000${violation.rule}`;
+        const key = `${violation.path}\u0000${violation.ruleId}`;
         if (seen.has(key)) return false;
         seen.add(key);
         return true;

@@ -56,7 +56,7 @@ const coverage = (): Record<string, unknown> => {
 
 describe('rule kinds on a test profile', () => {
   const validator = createProfileValidator(conformanceWithTestProfile());
-  const rulesOf = (document: unknown): string[] => validator.validate(document, { profiles: [TEST_URL] }).filter((violation) => violation.severity !== 'warning' && violation.rule.startsWith('profile:Test-Coverage')).map((violation) => violation.rule);
+  const rulesOf = (document: unknown): string[] => validator.validate(document, { profiles: [TEST_URL] }).filter((violation) => violation.severity !== 'warning' && violation.ruleId.startsWith('profile:Test-Coverage')).map((violation) => violation.ruleId);
 
   it('a conforming copy passes', () => {
     assert.deepEqual(rulesOf(coverage()), []);
@@ -65,7 +65,7 @@ describe('rule kinds on a test profile', () => {
   it('fixed[x]: a status other than the fixed one', () => {
     const document = coverage();
     document.status = 'cancelled';
-    const violation = validator.validate(document, { profiles: [TEST_URL] }).find((candidate) => candidate.rule === 'profile:Test-Coverage:Coverage.status:fixed');
+    const violation = validator.validate(document, { profiles: [TEST_URL] }).find((candidate) => candidate.ruleId === 'profile:Test-Coverage:Coverage.status:fixed');
     assert.ok(violation);
     assert.equal(violation.message, 'Coverage.status must be exactly "active", found "cancelled" (Test-Coverage)');
     assert.equal(violation.path, 'status');
@@ -88,7 +88,7 @@ describe('rule kinds on a test profile', () => {
   it('a profile discriminator is not evaluated, and says so in a note', () => {
     const profileSliced = createProfileValidator(conformanceWithTestProfile({ discriminator: [{ type: 'profile', path: '$this' }], rules: 'closed' }));
     const violations = profileSliced.validate(coverage(), { profiles: [TEST_URL] });
-    const note = violations.find((violation) => violation.rule === 'profile:Test-Coverage:Coverage.identifier:slice-discriminator');
+    const note = violations.find((violation) => violation.ruleId === 'profile:Test-Coverage:Coverage.identifier:slice-discriminator');
     assert.equal(note?.severity, 'warning');
     assert.match(note?.message ?? '', /profile discriminator on "\$this", which this validator does not evaluate/);
   });
@@ -99,7 +99,7 @@ describe('notes, never passes or failures', () => {
 
   it('an extensible binding broken is a note', () => {
     const patient = structuredClone(loadR4Sample('sandbox-bbuser29999/patient_bbuser29999.json'));
-    const notes = validator.validate(patient).filter((violation) => violation.rule === 'profile:C4BB-Patient:Patient.identifier.type:extensible-binding');
+    const notes = validator.validate(patient).filter((violation) => violation.ruleId === 'profile:C4BB-Patient:Patient.identifier.type:extensible-binding');
     assert.ok(notes.length > 0);
     assert.ok(notes.every((note) => note.severity === 'warning' && /should be a code from ValueSet .*C4BBPatientIdentifierType when one fits/.test(note.message)));
   });
@@ -118,7 +118,7 @@ describe('notes, never passes or failures', () => {
     delete patient.identifier;
     const violations = validator.validate(patient);
     assert.deepEqual(
-      violations.map((violation) => [violation.rule, violation.severity]),
+      violations.map((violation) => [violation.ruleId, violation.severity]),
       [
         ['profile:unchecked-claim', 'warning'],
         ['profile:unchecked-claim', 'warning'],
@@ -144,7 +144,7 @@ describe('bad input', () => {
   it('a resource claiming a profile for another type says so once', () => {
     const violations = validator.validate({ resourceType: 'Coverage', id: 'x', meta: { profile: ['http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Patient'] } });
     assert.equal(violations.length, 1);
-    assert.equal(violations[0]?.rule, 'profile:C4BB-Patient:Patient:profile-type');
+    assert.equal(violations[0]?.ruleId, 'profile:C4BB-Patient:Patient:profile-type');
     assert.match(violations[0]?.message ?? '', /claims C4BB-Patient, a profile for Patient, but is a Coverage/);
   });
 

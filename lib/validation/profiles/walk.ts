@@ -170,7 +170,8 @@ export class ProfileWalk {
     const violation: Violation = {
       ...this.owner,
       path: formatPath(path),
-      rule: `profile:${origin.profileId}:${node.id}:${kind}`,
+      ruleId: `profile:${origin.profileId}:${node.id}:${kind}`,
+      rule: `${origin.profileId}: ${readableElement(node.id)} ${kind}`,
       message: `${readableElement(node.id)} ${problem} (${via})`,
       requirement,
     };

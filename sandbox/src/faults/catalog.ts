@@ -145,6 +145,14 @@ function isEobOfTypeForUsersEndingIn(claimType: string, lastDigit: number): Reso
   };
 }
 
+/** "2023-02-15" → "2023-02-14"; anything else unchanged. */
+function dayBefore(date: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
+  const day = new Date(`${date}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - 1);
+  return day.toISOString().slice(0, 10);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The catalog
 
@@ -523,6 +531,89 @@ export const FAULT_MODES: readonly FaultMode[] = [
         },
       },
     },
+  },
+
+  // FHIR rules beyond the schema's shape: invariants, JSON representation, required bindings.
+  {
+    id: 'eob-billable-period-reversed',
+    area: 'resources',
+    description: 'Carrier ExplanationOfBenefit billablePeriod ends the day before it starts (start and end computed from different claim dates).',
+    requirement: 'FHIR-STU3-per-1',
+    overrides: {
+      fhir: {
+        serveResource: corruptServedResources(isEobOfType('carrier'), (eob) => {
+          const period = eob.billablePeriod;
+          if (isRecord(period) && typeof period.start === 'string') period.end = dayBefore(period.start);
+        }),
+      },
+    },
+  },
+  {
+    id: 'eob-extension-value-and-extensions',
+    area: 'resources',
+    description: 'The first extension of carrier ExplanationOfBenefits carries both its value and a nested extension (a mapper that adds detail to a simple extension).',
+    requirement: 'FHIR-STU3-ext-1',
+    overrides: {
+      fhir: {
+        serveResource: corruptServedResources(isEobOfType('carrier'), (eob) => {
+          const [first] = recordsIn(eob.extension);
+          if (first) first.extension = [{ url: 'https://bluebutton.cms.gov/resources/variables/prpayamt', valueString: 'primary payer paid amount' }];
+        }),
+      },
+    },
+  },
+  {
+    id: 'eob-money-currency-dropped',
+    area: 'resources',
+    description: 'Carrier ExplanationOfBenefit line adjudication amounts lose their currency code (value and system only).',
+    requirement: 'FHIR-STU3-mny-1',
+    overrides: {
+      fhir: {
+        serveResource: corruptServedResources(isEobOfType('carrier'), (eob) =>
+          recordsIn(eob.item).forEach((item) =>
+            recordsIn(item.adjudication).forEach((adjudication) => {
+              if (isRecord(adjudication.amount)) delete adjudication.amount.code;
+            }),
+          ),
+        ),
+      },
+    },
+  },
+  {
+    id: 'eob-referral-dropped',
+    area: 'resources',
+    description: 'Carrier ExplanationOfBenefits keep their contained ReferralRequest but lose the `referral` that refers to it.',
+    requirement: 'FHIR-STU3-dom-3',
+    overrides: { fhir: { serveResource: corruptServedResources(isEobOfType('carrier'), (eob) => delete eob.referral) } },
+  },
+  {
+    id: 'patient-family-empty-string',
+    area: 'resources',
+    description: 'Patient.name[].family is written as "" (an empty database column serialised instead of left out).',
+    requirement: 'FHIR-STU3-JSON-no-empty-string',
+    overrides: {
+      fhir: { serveResource: corruptServedResources(isResourceType('Patient'), (patient) => recordsIn(patient.name).forEach((name) => (name.family = ''))) },
+    },
+  },
+  {
+    id: 'eob-diagnosis-null-entry',
+    area: 'resources',
+    description: 'Carrier ExplanationOfBenefit diagnosis lists end with a null (a serializer writing an empty slot).',
+    requirement: 'FHIR-STU3-JSON-no-null',
+    overrides: {
+      fhir: {
+        serveResource: corruptServedResources(isEobOfType('carrier'), (eob) => {
+          if (Array.isArray(eob.diagnosis)) eob.diagnosis.push(null);
+        }),
+      },
+    },
+  },
+  {
+    id: 'coverage-status-entitlement-text',
+    area: 'resources',
+    description: 'Coverage.status carries the Medicare entitlement text "entitled" instead of a FinancialResourceStatusCodes code (active, cancelled, draft, entered-in-error).',
+    requirement: 'FHIR-STU3-BINDING-Coverage.status',
+    overrides: { fhir: { serveResource: corruptServedResources(isResourceType('Coverage'), (coverage) => (coverage.status = 'entitled')) } },
   },
 
   // --- Bundles and paging ----------------------------------------------------------------------

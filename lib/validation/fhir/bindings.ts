@@ -1,0 +1,67 @@
+/**
+ * Required value-set bindings (terminologies.html#required): a coded element bound `required` holds
+ * a code of its value set. The bindings come from the StructureDefinitions (elements.json) and the
+ * value sets from the same package (valuesets.json); a value set the package cannot enumerate
+ * (MIME types, BCP 13) is not checked, and says so in the requirements catalogue.
+ *
+ * code: the value is one of the value set's codes. Coding: its system and code are a pair of the
+ * value set. CodeableConcept: at least one of its codings is (text alone does not satisfy a
+ * required binding).
+ */
+import { isJsonObject, truncateValue, type JsonObject } from '../violation.js';
+import type { ChildElement, TypeInfo, ValueSet } from './definitions.js';
+import type { FhirRelease } from './release.js';
+import type { Check, Cursor } from './walk.js';
+
+const MAX_LISTED = 12;
+
+function codesOf(valueSet: ValueSet): string {
+  const codes = [...valueSet.allCodes];
+  return codes.length > MAX_LISTED ? `${codes.slice(0, MAX_LISTED).join(' | ')} … (${codes.length} codes)` : codes.join(' | ');
+}
+
+function codingMatches(coding: unknown, valueSet: ValueSet): boolean {
+  if (!isJsonObject(coding) || typeof coding.system !== 'string' || typeof coding.code !== 'string') return false;
+  return valueSet.codes?.get(coding.system)?.has(coding.code) ?? false;
+}
+
+export class BindingChecks implements Check {
+  constructor(private readonly release: FhirRelease) {}
+
+  private report(at: Cursor, element: ChildElement, valueSet: ValueSet, value: unknown, message: string): void {
+    at.report({
+      ruleId: `binding:${element.definitionPath}`,
+      rule: `${this.release.label} required binding ${element.definitionPath}`,
+      value: truncateValue(value),
+      message: `${message}; ${element.definitionPath} is bound (required) to ${valueSet.name} (${valueSet.url}): ${codesOf(valueSet)}`,
+      requirement: `${this.release.requirementPrefix}-BINDING-${element.definitionPath}`,
+    });
+  }
+
+  primitive(value: unknown, element: ChildElement, at: Cursor): void {
+    const valueSet = element.binding;
+    if (!valueSet?.codes || typeof value !== 'string') return;
+    if (!valueSet.allCodes.has(value)) this.report(at, element, valueSet, value, `"${value}" is not a code of the value set`);
+  }
+
+  complex(node: JsonObject, type: TypeInfo, element: ChildElement | undefined, at: Cursor): void {
+    const valueSet = element?.binding;
+    if (!element || !valueSet?.codes) return;
+    if (type.name === 'Coding') {
+      if (!codingMatches(node, valueSet)) this.report(at, element, valueSet, node, `the coding ${describeCoding(node)} is not in the value set`);
+      return;
+    }
+    if (type.name === 'CodeableConcept') {
+      const codings = Array.isArray(node.coding) ? node.coding : [];
+      if (!codings.some((coding) => codingMatches(coding, valueSet))) {
+        const listed = codings.map(describeCoding).join(', ');
+        this.report(at, element, valueSet, node, codings.length === 0 ? 'no coding (text alone does not satisfy a required binding)' : `none of its codings (${listed}) is in the value set`);
+      }
+    }
+  }
+}
+
+function describeCoding(coding: unknown): string {
+  if (!isJsonObject(coding)) return JSON.stringify(coding) ?? String(coding);
+  return `${typeof coding.system === 'string' ? coding.system : '(no system)'}|${typeof coding.code === 'string' ? coding.code : '(no code)'}`;
+}
