@@ -12,7 +12,6 @@ import {
   loadSuiteConfig,
   parseSuiteConfig,
   resolveBaseUrl,
-  usersForWorker,
 } from './config.js';
 
 const REAL_CLIENT_ID = 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0';
@@ -65,6 +64,11 @@ describe('parseSuiteConfig: good values', () => {
     assert.deepEqual(config.target, { kind: 'external', baseUrl: 'http://127.0.0.1:9000/bb2' });
   });
 
+  it('BB2_CLAIMS_USERS takes the same syntax, and is undefined when unset', () => {
+    assert.deepEqual(parseSuiteConfig({ BB2_CLAIMS_USERS: 'BBUser29999, BBUser10001-BBUser10002' }).claimsUsers, ['BBUser29999', 'BBUser10001', 'BBUser10002']);
+    assert.equal(parseSuiteConfig({}).claimsUsers, undefined);
+  });
+
   it('BB2_USERS accepts a list, a range and a mix, in order and without duplicates', () => {
     assert.deepEqual(parseSuiteConfig({ BB2_USERS: 'BBUser00001, BBUser00002' }).users, ['BBUser00001', 'BBUser00002']);
     assert.deepEqual(parseSuiteConfig({ BB2_USERS: 'BBUser00010-BBUser00012' }).users, ['BBUser00010', 'BBUser00011', 'BBUser00012']);
@@ -104,6 +108,9 @@ describe('parseSuiteConfig: bad values give one message naming the variable', ()
     ['a reversed range', { BB2_USERS: 'BBUser00009-BBUser00001' }, /BB2_USERS range "BBUser00009-BBUser00001" ends before it starts/],
     ['an empty list item', { BB2_USERS: 'BBUser00001,,BBUser00002' }, /BB2_USERS has an empty item/],
     ['a user the embedded sandbox lacks', { BB2_USERS: 'BBUser35000' }, /BB2_USERS names BBUser35000, but the embedded sandbox has BBUser00000 to BBUser29999 only/],
+    ['a claims user the embedded sandbox lacks', { BB2_CLAIMS_USERS: 'BBUser35000' }, /BB2_CLAIMS_USERS names BBUser35000/],
+    ['a malformed claims user list', { BB2_CLAIMS_USERS: 'BBUser1' }, /BB2_CLAIMS_USERS "BBUser1" is neither a synthetic user/],
+    ['claims users that are also BB2_USERS', { BB2_USERS: 'BBUser00000-BBUser00009', BB2_CLAIMS_USERS: 'BBUser00003' }, /BB2_CLAIMS_USERS and BB2_USERS both list BBUser00003/],
     ['a timeout that is not a number', { BB2_TIMEOUT_MS: '10s' }, /BB2_TIMEOUT_MS must be a whole number of milliseconds/],
     ['a timeout too short', { BB2_NAVIGATION_TIMEOUT_MS: '10' }, /BB2_NAVIGATION_TIMEOUT_MS must be at least 1000 ms/],
     ['a foreign client id without a base URL', { BB2_CLIENT_ID: REAL_CLIENT_ID }, /BB2_CLIENT_ID is set but BB2_BASE_URL is not/],
@@ -181,18 +188,7 @@ describe('resolveBaseUrl', () => {
   });
 });
 
-describe('usersForWorker and credentialsFor', () => {
-  const users = ['BBUser00000', 'BBUser00001', 'BBUser00002', 'BBUser00003', 'BBUser00004'];
-  it('gives parallel workers disjoint users that together cover the list', () => {
-    const slices = [0, 1].map((index) => usersForWorker(users, index, 2));
-    assert.deepEqual(slices, [
-      ['BBUser00000', 'BBUser00002', 'BBUser00004'],
-      ['BBUser00001', 'BBUser00003'],
-    ]);
-  });
-  it('rejects a worker index outside the worker count', () => {
-    assert.throws(() => usersForWorker(users, 2, 2), RangeError);
-  });
+describe('credentialsFor', () => {
   it("derives the synthetic password PW#####! and keeps it out of print", () => {
     const credentials = credentialsFor('BBUser00042');
     assert.equal(credentials.password.reveal(), 'PW00042!');
