@@ -13,9 +13,10 @@ import { parseFlags, UsageError } from '../sandbox/src/cli-arguments.js';
 import { dataSection } from './bench/data.js';
 import { formatRow, type Baseline, type BenchSection, type Figure } from './bench/figures.js';
 import { sandboxSection } from './bench/sandbox.js';
+import { suiteSection } from './bench/suite.js';
 import { validationSection } from './bench/validation.js';
 
-const SECTIONS: readonly BenchSection[] = [dataSection, validationSection, sandboxSection];
+const SECTIONS: readonly BenchSection[] = [dataSection, validationSection, sandboxSection, suiteSection];
 const DEFAULT_BASELINE = path.join(REPO_ROOT, 'bench', 'baseline.json');
 
 const USAGE = `Usage: npm run bench [-- --only SECTION,SECTION] [--baseline FILE] [--save-baseline]
