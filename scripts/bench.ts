@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../lib/config.js';
+import { runTool } from './command-line.js';
 import { parseFlags, UsageError } from '../sandbox/src/cli-arguments.js';
 import { dataSection } from './bench/data.js';
 import { formatRow, type Baseline, type BenchSection, type Figure } from './bench/figures.js';
@@ -77,11 +78,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-  } else throw error;
-}
+await runTool(main, USAGE);

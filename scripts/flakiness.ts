@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { REPO_ROOT } from '../lib/config.js';
+import { runTool } from './command-line.js';
 import { compareRuns, outcomeOf, type RunOutcome } from '../lib/reporting/flakiness.js';
 import type { RunTimings } from '../lib/reporting/timing-reporter.js';
 import { parseFlags, UsageError, wholeNumberFlag } from '../sandbox/src/cli-arguments.js';
@@ -85,11 +86,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return verdict.changed.length > 0 || outcomes.some((outcome) => outcome.exitCode !== 0) ? 1 : 0;
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-  } else throw error;
-}
+await runTool(main, USAGE);
