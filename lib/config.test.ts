@@ -12,6 +12,7 @@ import {
   loadSuiteConfig,
   parseSuiteConfig,
   resolveBaseUrl,
+  usersForWorker,
 } from './config.js';
 
 const REAL_CLIENT_ID = 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0';
@@ -188,7 +189,18 @@ describe('resolveBaseUrl', () => {
   });
 });
 
-describe('credentialsFor', () => {
+describe('usersForWorker and credentialsFor', () => {
+  const users = ['BBUser00000', 'BBUser00001', 'BBUser00002', 'BBUser00003', 'BBUser00004'];
+  it('gives parallel workers disjoint users that together cover the list', () => {
+    const slices = [0, 1].map((index) => usersForWorker(users, index, 2));
+    assert.deepEqual(slices, [
+      ['BBUser00000', 'BBUser00002', 'BBUser00004'],
+      ['BBUser00001', 'BBUser00003'],
+    ]);
+  });
+  it('rejects a worker index outside the worker count', () => {
+    assert.throws(() => usersForWorker(users, 2, 2), RangeError);
+  });
   it("derives the synthetic password PW#####! and keeps it out of print", () => {
     const credentials = credentialsFor('BBUser00042');
     assert.equal(credentials.password.reveal(), 'PW00042!');

@@ -298,3 +298,16 @@ export function resolveBaseUrl(config: SuiteConfig, env: Env = process.env): str
   }
   return `http://127.0.0.1:${port}`;
 }
+
+/**
+ * The users of one worker slot: every `workerCount`-th user starting at `workerIndex`, so parallel workers
+ * never share a beneficiary. Sharing would break tests, because BB2 revokes all earlier tokens of an
+ * app/beneficiary pair on each new consent (BB2-OAUTH-CONSENT-02). lib/users.ts numbers the slots of
+ * every worker of every shard.
+ */
+export function usersForWorker(users: readonly string[], workerIndex: number, workerCount: number): string[] {
+  if (!Number.isInteger(workerIndex) || !Number.isInteger(workerCount) || workerCount < 1 || workerIndex < 0 || workerIndex >= workerCount) {
+    throw new RangeError(`worker ${workerIndex} of ${workerCount} is not a valid worker slot`);
+  }
+  return users.filter((_, index) => index % workerCount === workerIndex);
+}

@@ -11,7 +11,7 @@
  * after it is gone. Slot s gets every (shards × workers)-th user of BB2_USERS from the s-th, and the s-th
  * claims user.
  */
-import { ConfigError, type SuiteConfig } from './config.js';
+import { ConfigError, usersForWorker, type SuiteConfig } from './config.js';
 
 export interface ShardInfo {
   /** 1-based, as Playwright's config.shard.current. */
@@ -42,7 +42,7 @@ export const USERS_PER_SLOT = 2;
 
 /** The slot's share of BB2_USERS: every `count`-th user from the slot's index. */
 export function usersForSlot(users: readonly string[], slot: WorkerSlot): string[] {
-  const mine = users.filter((_, index) => index % slot.count === slot.index);
+  const mine = usersForWorker(users, slot.index, slot.count);
   if (mine.length < USERS_PER_SLOT) {
     throw new ConfigError(
       `BB2_USERS has ${users.length} user(s), which leaves ${slot.description} with ${mine.length}: each of the ${slot.count} workers ` +
