@@ -16,7 +16,7 @@ import { sandboxCommandOrExit } from './sandbox/src/faults/webserver.js';
 const suite = loadSuiteConfigOrExit();
 
 /** Workers of a run (measured on 2 cores in docs/performance.md); `--workers` on the command line overrides it. */
-const SUITE_WORKERS = 4;
+const SUITE_WORKERS = 3;
 
 /** Where every report and artefact of a run goes; the redaction test points it at a temporary folder. */
 const reportsDir = path.resolve(process.env.BB2_REPORTS_DIR ?? path.join(REPO_ROOT, 'reports'));
@@ -63,8 +63,9 @@ export default defineConfig({
   globalSetup: path.join(REPO_ROOT, 'lib/reporting/global-setup.ts'),
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
-  // Sized to the work, not to the cores (docs/performance.md): a worker spends most of a check waiting on
-  // its browser or on HTTP, so 4 workers keep 2 cores busy where 2 left them half idle. Each worker
+  // Sized to the work (measured on 2 cores in docs/performance.md): a worker spends much of a check
+  // waiting on its browser or on HTTP, so 3 workers keep 2 cores busier than 2; each one more costs ~5
+  // CPU-seconds of its own (Chromium, logins, validator compilation) and 4 or 6 were slower. Each worker
   // drives its own Chromium and logs in its own beneficiaries (lib/users.ts).
   workers: SUITE_WORKERS,
   retries: 0,
