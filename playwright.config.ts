@@ -16,6 +16,9 @@ import { sandboxCommandOrExit } from './lib/embedded-sandbox.js';
 
 const suite = loadSuiteConfigOrExit();
 
+/** Workers of a run (measured on 2 cores in docs/performance.md); `--workers` on the command line overrides it. */
+const SUITE_WORKERS = 3;
+
 /** Where every report and artefact of a run goes; the redaction test points it at a temporary folder. */
 const reportsDir = path.resolve(process.env.BB2_REPORTS_DIR ?? path.join(REPO_ROOT, 'reports'));
 
@@ -37,6 +40,8 @@ const reporters: ReporterDescription[] = [
   [path.join(REPO_ROOT, 'lib/reporting/allure-reporter.ts'), { resultsDir: path.join(reportsDir, 'allure-results'), detail: false, suiteTitle: false, links: requirementLinkTemplates() }],
   // Sharded CI runs (nightly.yml) add a blob report, merged afterwards by `playwright merge-reports`.
   ...(process.env.BB2_BLOB_REPORT ? [['blob', { outputDir: path.join(reportsDir, 'blob') }] as ReporterDescription] : []),
+  // `npm run bench` (scripts/bench/suite.ts) asks for the run's timings: fixtures, checks, logins.
+  ...(process.env.BB2_TIMINGS_FILE ? [[path.join(REPO_ROOT, 'lib/reporting/timing-reporter.ts'), { outputFile: process.env.BB2_TIMINGS_FILE }] as ReporterDescription] : []),
 ];
 // `npm run selftest` sets BB2_SELFTEST_FAULT to start the embedded sandbox with one fault mode; checked here.
 const sandboxCommand = sandboxCommandOrExit(suite.target.kind);
@@ -60,8 +65,11 @@ export default defineConfig({
   globalSetup: path.join(REPO_ROOT, 'lib/reporting/global-setup.ts'),
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
-  // Two cores here and on CI; each worker drives its own Chromium and logs in its own beneficiary.
-  workers: process.env.CI ? 2 : undefined,
+  // Sized to the work (measured on 2 cores in docs/performance.md): a worker spends much of a check
+  // waiting on its browser or on HTTP, so 3 workers keep 2 cores busier than 2; each one more costs ~5
+  // CPU-seconds of its own (Chromium, logins, validator compilation) and 4 or 6 were slower. Each worker
+  // drives its own Chromium and logs in its own beneficiaries (lib/users.ts).
+  workers: SUITE_WORKERS,
   retries: 0,
   // A test may authorize in the browser a few times (login + consent each), each step bounded below.
   timeout: Math.max(60_000, 4 * suite.timeouts.navigationMs),
@@ -77,10 +85,13 @@ export default defineConfig({
     // (tokens, codes, passwords) in resources named by their content hash, which the redacting reporter
     // would have to rewrite consistently. The report carries what a trace would add for these checks:
     // each request and response (redacted), a curl command, the steps, and the screenshot at failure.
-    // Screenshots show masked password fields only.
     trace: 'off',
     video: 'off',
-    screenshot: 'only-on-failure',
+    // Playwright's own failure screenshots stay off too: in 'only-on-failure' mode it screenshots every
+    // page of every browser context as the context closes, in case the test fails later, i.e. once per
+    // browser authorization. The fixtures take the screenshot of a failure themselves, with the test
+    // client's tokens concealed and masked (fixtures/base.ts attachScreenshot); password fields are masked.
+    screenshot: 'off',
   },
   projects: [
     // One check that the target answers at all; if it fails, the conformance checks do not run.

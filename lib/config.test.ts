@@ -65,6 +65,11 @@ describe('parseSuiteConfig: good values', () => {
     assert.deepEqual(config.target, { kind: 'external', baseUrl: 'http://127.0.0.1:9000/bb2' });
   });
 
+  it('BB2_CLAIMS_USERS takes the same syntax, and is undefined when unset', () => {
+    assert.deepEqual(parseSuiteConfig({ BB2_CLAIMS_USERS: 'BBUser29999, BBUser10001-BBUser10002' }).claimsUsers, ['BBUser29999', 'BBUser10001', 'BBUser10002']);
+    assert.equal(parseSuiteConfig({}).claimsUsers, undefined);
+  });
+
   it('BB2_USERS accepts a list, a range and a mix, in order and without duplicates', () => {
     assert.deepEqual(parseSuiteConfig({ BB2_USERS: 'BBUser00001, BBUser00002' }).users, ['BBUser00001', 'BBUser00002']);
     assert.deepEqual(parseSuiteConfig({ BB2_USERS: 'BBUser00010-BBUser00012' }).users, ['BBUser00010', 'BBUser00011', 'BBUser00012']);
@@ -104,6 +109,9 @@ describe('parseSuiteConfig: bad values give one message naming the variable', ()
     ['a reversed range', { BB2_USERS: 'BBUser00009-BBUser00001' }, /BB2_USERS range "BBUser00009-BBUser00001" ends before it starts/],
     ['an empty list item', { BB2_USERS: 'BBUser00001,,BBUser00002' }, /BB2_USERS has an empty item/],
     ['a user the embedded sandbox lacks', { BB2_USERS: 'BBUser35000' }, /BB2_USERS names BBUser35000, but the embedded sandbox has BBUser00000 to BBUser29999 only/],
+    ['a claims user the embedded sandbox lacks', { BB2_CLAIMS_USERS: 'BBUser35000' }, /BB2_CLAIMS_USERS names BBUser35000/],
+    ['a malformed claims user list', { BB2_CLAIMS_USERS: 'BBUser1' }, /BB2_CLAIMS_USERS "BBUser1" is neither a synthetic user/],
+    ['claims users that are also BB2_USERS', { BB2_USERS: 'BBUser00000-BBUser00009', BB2_CLAIMS_USERS: 'BBUser00003' }, /BB2_CLAIMS_USERS and BB2_USERS both list BBUser00003/],
     ['a timeout that is not a number', { BB2_TIMEOUT_MS: '10s' }, /BB2_TIMEOUT_MS must be a whole number of milliseconds/],
     ['a timeout too short', { BB2_NAVIGATION_TIMEOUT_MS: '10' }, /BB2_NAVIGATION_TIMEOUT_MS must be at least 1000 ms/],
     ['a foreign client id without a base URL', { BB2_CLIENT_ID: REAL_CLIENT_ID }, /BB2_CLIENT_ID is set but BB2_BASE_URL is not/],

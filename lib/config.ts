@@ -10,6 +10,8 @@
  *   BB2_REDIRECT_URI           default http://localhost:8000/callback
  *   BB2_API_VERSION            v1 (v2 is rejected until the suite checks R4)
  *   BB2_USERS                  synthetic users: "BBUser00001,BBUser00002", "BBUser00000-BBUser00099" or both mixed
+ *   BB2_CLAIMS_USERS           beneficiaries with many claims of every type, one per worker (same syntax); default:
+ *                              derived from the embedded sandbox's data, or BBUser29999 and four 2017 users elsewhere
  *   BB2_TIMEOUT_MS             one HTTP request or browser action
  *   BB2_NAVIGATION_TIMEOUT_MS  one page navigation
  *   BB2_RETRIES                retries of an idempotent request answered 429 or 5xx, or not answered (0 to 10)
@@ -58,6 +60,8 @@ export interface SuiteConfig {
   readonly apiVersion: 'v1';
   /** Usernames in the order given, without duplicates. */
   readonly users: readonly string[];
+  /** BB2_CLAIMS_USERS in the order given; undefined when unset (lib/users.ts then picks them). */
+  readonly claimsUsers: readonly string[] | undefined;
   /** How often an idempotent request answered 429 or 5xx (or not at all) is sent again (lib/reporting/recorded-request.ts). */
   readonly retries: number;
   readonly timeouts: {
@@ -189,6 +193,7 @@ export function parseSuiteConfig(env: Env): SuiteConfig {
   const redirectUri = check('BB2_REDIRECT_URI', redirectUriSchema, DEFAULTS.redirectUri);
   check('BB2_API_VERSION', apiVersionSchema, DEFAULTS.apiVersion);
   const users = check('BB2_USERS', usersSchema, DEFAULTS.users);
+  const claimsUsers = check('BB2_CLAIMS_USERS', usersSchema);
   const requestMs = check('BB2_TIMEOUT_MS', timeoutSchema, String(DEFAULTS.timeoutMs));
   const navigationMs = check('BB2_NAVIGATION_TIMEOUT_MS', timeoutSchema, String(DEFAULTS.navigationTimeoutMs));
   const retries = check('BB2_RETRIES', retriesSchema, String(DEFAULTS.retries));
@@ -211,9 +216,11 @@ export function parseSuiteConfig(env: Env): SuiteConfig {
     if (redirectUri !== undefined && !(LOCAL_CLIENT.redirectUris as readonly string[]).includes(redirectUri)) {
       problems.push(`BB2_REDIRECT_URI must be one the embedded sandbox's client registered: ${LOCAL_CLIENT.redirectUris.join(', ')}`);
     }
-    const tooHigh = users?.find((username) => Number(username.slice(6)) > LAST_USER_NUMBER);
-    if (tooHigh !== undefined) {
-      problems.push(`BB2_USERS names ${tooHigh}, but the embedded sandbox has BBUser00000 to BBUser${String(LAST_USER_NUMBER).padStart(5, '0')} only`);
+    for (const [name, list] of [['BB2_USERS', users], ['BB2_CLAIMS_USERS', claimsUsers]] as const) {
+      const tooHigh = list?.find((username) => Number(username.slice(6)) > LAST_USER_NUMBER);
+      if (tooHigh !== undefined) {
+        problems.push(`${name} names ${tooHigh}, but the embedded sandbox has BBUser00000 to BBUser${String(LAST_USER_NUMBER).padStart(5, '0')} only`);
+      }
     }
   } else {
     if (valueOf(env, 'BB2_CLIENT_ID') === undefined) {
@@ -222,6 +229,14 @@ export function parseSuiteConfig(env: Env): SuiteConfig {
     if (valueOf(env, 'BB2_CLIENT_SECRET') === undefined) {
       problems.push('BB2_CLIENT_SECRET is required when BB2_BASE_URL is set: the client secret of your sandbox app');
     }
+  }
+
+  const shared = claimsUsers?.filter((username) => users?.includes(username)) ?? [];
+  if (shared.length > 0) {
+    problems.push(
+      `BB2_CLAIMS_USERS and BB2_USERS both list ${shared.slice(0, 3).join(', ')}${shared.length > 3 ? ` and ${shared.length - 3} more` : ''}: ` +
+        "two workers would consent for the same beneficiary, and each consent revokes the other's tokens",
+    );
   }
 
   if (problems.length > 0) {
@@ -237,6 +252,7 @@ export function parseSuiteConfig(env: Env): SuiteConfig {
     },
     apiVersion: 'v1',
     users: users as string[],
+    claimsUsers,
     retries: retries as number,
     timeouts: { requestMs: requestMs as number, navigationMs: navigationMs as number },
   };
@@ -293,9 +309,10 @@ export function resolveBaseUrl(config: SuiteConfig, env: Env = process.env): str
 }
 
 /**
- * The users of one worker: every `workerCount`-th user starting at `workerIndex`, so parallel workers
+ * The users of one worker slot: every `workerCount`-th user starting at `workerIndex`, so parallel workers
  * never share a beneficiary. Sharing would break tests, because BB2 revokes all earlier tokens of an
- * app/beneficiary pair on each new consent (BB2-OAUTH-CONSENT-02).
+ * app/beneficiary pair on each new consent (BB2-OAUTH-CONSENT-02). lib/users.ts numbers the slots of
+ * every worker of every shard.
  */
 export function usersForWorker(users: readonly string[], workerIndex: number, workerCount: number): string[] {
   if (!Number.isInteger(workerIndex) || !Number.isInteger(workerCount) || workerCount < 1 || workerIndex < 0 || workerIndex >= workerCount) {

@@ -8,8 +8,6 @@
 export type { BehaviourOverrides } from '../sandbox/src/behaviour.js';
 export { choiceFlag, parseFlags, UsageError, wholeNumberFlag } from '../sandbox/src/cli-arguments.js';
 export { LAST_USER_NUMBER } from '../sandbox/src/data/users.js';
-/** For tests that compare what a run found with what the sandbox serves (the sweep's end-to-end test, the validators' corpus). */
-export { claimCountsForUser, coveragesFor, eobsFor, patientFor, syntheticUser } from '../sandbox/src/data/index.js';
 export { FAULT_AREAS, FAULT_MODES, faultModeOrThrow, faultRequirements, UnknownFaultError, type FaultArea, type FaultMode } from '../sandbox/src/faults/catalog.js';
 export { FAULT_VARIABLE } from '../sandbox/src/faults/options.js';
 export { sandboxCommand, sandboxCommandOrExit } from '../sandbox/src/faults/webserver.js';
@@ -22,4 +20,13 @@ export { LOCAL_CLIENT, type SandboxSettingsInput } from '../sandbox/src/settings
  */
 export function loadSandboxServer(): Promise<typeof import('../sandbox/src/server.js')> {
   return import('../sandbox/src/server.js');
+}
+
+/**
+ * The sandbox's synthetic data (users, their claim plans and resources), loaded on first use: for the
+ * embedded target's claims users (lib/users.ts) and for tests that compare what a run found with what
+ * the sandbox serves (the sweep's end-to-end test, the validators' corpus).
+ */
+export function loadSandboxData(): Promise<typeof import('../sandbox/src/data/index.js')> {
+  return import('../sandbox/src/data/index.js');
 }

@@ -9,15 +9,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../lib/config.js';
+import { runTool } from './command-line.js';
 import { parseFlags, UsageError } from '../sandbox/src/cli-arguments.js';
 import { dataSection } from './bench/data.js';
 import { formatRow, type Baseline, type BenchSection, type Figure } from './bench/figures.js';
 import { profilesSection } from './bench/profiles.js';
 import { sandboxSection } from './bench/sandbox.js';
+import { suiteSection } from './bench/suite.js';
 import { sweepSection } from './bench/sweep.js';
 import { validationSection } from './bench/validation.js';
 
-const SECTIONS: readonly BenchSection[] = [dataSection, validationSection, profilesSection, sandboxSection, sweepSection];
+const SECTIONS: readonly BenchSection[] = [dataSection, validationSection, profilesSection, sandboxSection, suiteSection, sweepSection];
 const DEFAULT_BASELINE = path.join(REPO_ROOT, 'bench', 'baseline.json');
 
 const USAGE = `Usage: npm run bench [-- --only SECTION,SECTION] [--baseline FILE] [--save-baseline]
@@ -78,11 +80,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-  } else throw error;
-}
+await runTool(main, USAGE);

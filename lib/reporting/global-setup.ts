@@ -1,15 +1,20 @@
 /**
- * Playwright globalSetup: records the run's environment for the reports. The CapabilityStatement's
- * fhirVersion, the browser's version and the commit go into the config metadata (ENVIRONMENT_METADATA_KEY),
- * from where allure-context-reporter.ts writes Allure's environment, and into reports/environment.json.
- * It never stops the run: a target that does not answer is the target-availability check's finding
- * (tests/target-available.setup.ts), which then keeps the other checks from running.
+ * Playwright globalSetup: checks that every worker of every shard gets users of its own (lib/users.ts;
+ * the worker count and shard are known only here, after the command line), and records the run's
+ * environment for the reports. The CapabilityStatement's fhirVersion, the browser's version and the
+ * commit go into the config metadata (ENVIRONMENT_METADATA_KEY), from where allure-context-reporter.ts
+ * writes Allure's environment, and into reports/environment.json. A target that does not answer never
+ * stops the run here: it is the target-availability check's finding (tests/target-available.setup.ts),
+ * which then keeps the other checks from running.
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { chromium, request as playwrightRequest, type FullConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from '../browser.js';
-import { loadSuiteConfig, REPO_ROOT, resolveBaseUrl } from '../config.js';
+import { ConfigError, loadSuiteConfig, REPO_ROOT, resolveBaseUrl, type SuiteConfig } from '../config.js';
+import { claimsUserFor, slotOfWorker, usersForSlot } from '../users.js';
 import { bb2Endpoints, type Bb2Endpoints } from '../oauth/endpoints.js';
 import { ENVIRONMENT_METADATA_KEY, gitCommit, type RunEnvironment } from './environment.js';
 import { recordingRequestContext } from './recorded-request.js';
@@ -40,21 +45,38 @@ async function probeFhirVersion(metadataUrl: string, timeoutMs: number, endpoint
   }
 }
 
+/** `<chromium> --version`, without starting a browser (a launch cost half a second on the run's critical path). */
 async function browserVersion(): Promise<string> {
   try {
-    const browser = await chromium.launch(chromiumLaunchOptions());
-    try {
-      return `chromium ${browser.version()}`;
-    } finally {
-      await browser.close();
+    const executable = chromiumLaunchOptions().executablePath ?? chromium.executablePath();
+    const { stdout } = await promisify(execFile)(executable, ['--version'], { timeout: 10_000 });
+    const version = /\d+(\.\d+){2,3}/.exec(stdout)?.[0];
+    return version === undefined ? `chromium (version not read from "${stdout.trim()}")` : `chromium ${version}`;
+  } catch (error) {
+    return `chromium (version not read: ${(error as Error).message.split('\n')[0]})`;
+  }
+}
+
+/**
+ * Every worker slot of this shard gets its users and claims user, or the run stops before any test with
+ * the ConfigError that says how many are needed. Its stack is dropped: the message is the whole story.
+ */
+async function checkUserAllocation(suite: SuiteConfig, config: FullConfig): Promise<void> {
+  try {
+    for (let parallelIndex = 0; parallelIndex < config.workers; parallelIndex += 1) {
+      const slot = slotOfWorker(config.shard, config.workers, parallelIndex);
+      usersForSlot(suite.users, slot);
+      await claimsUserFor(suite, slot);
     }
   } catch (error) {
-    return `chromium (not started: ${(error as Error).message.split('\n')[0]})`;
+    if (error instanceof ConfigError) error.stack = `${error.name}: ${error.message}`;
+    throw error;
   }
 }
 
 export default async function globalSetup(config: FullConfig): Promise<void> {
   const suite = loadSuiteConfig();
+  await checkUserAllocation(suite, config);
   const baseUrl = resolveBaseUrl(suite);
   const endpoints = bb2Endpoints(baseUrl, suite.apiVersion);
   const [fhirVersion, browser] = await Promise.all([

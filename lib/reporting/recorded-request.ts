@@ -1,7 +1,9 @@
 /**
  * Wraps a Playwright APIRequestContext so that, in a test, every request
  *   - is a step a reader can follow ("GET ExplanationOfBenefit page 3", "POST token (refresh_token)"),
- *   - has its request and response attached (method, URL, status, headers, JSON body), redacted,
+ *   - has its request and response attached (method, URL, status, headers, JSON body), redacted; a body
+ *     larger than WHOLE_BODY_LIMIT is summarised there, and attached whole only if the test fails
+ *     (lib/reporting/body-summary.ts),
  *   - has a curl command attached that reproduces it, with secrets as shell variables
  *     ($BB2_ACCESS_TOKEN, "$BB2_CLIENT_ID:$BB2_CLIENT_SECRET", $BB2_AUTHORIZATION_CODE, …),
  * and, in and out of tests, transient faults are handled:
@@ -16,6 +18,7 @@
 import { test, type APIRequestContext, type APIResponse, type TestInfo } from '@playwright/test';
 import type { Bb2Endpoints } from '../oauth/endpoints.js';
 import { redactJson, REDACTED, SECRET_FIELD_NAMES } from '../oauth/secret.js';
+import { summariseBody, WHOLE_BODY_LIMIT, type WholeBodies } from './body-summary.js';
 import { TargetUnavailableError } from './target-errors.js';
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -23,8 +26,6 @@ const UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
 /** A server asking for a longer pause than this is treated as unavailable for this run. */
 export const MAX_RETRY_AFTER_MS = 30_000;
 const BASE_BACKOFF_MS = 500;
-/** Response bodies larger than this are cut in the attachment (an EOB page of 50 claims is ~300 KB). */
-const MAX_ATTACHED_BODY = 512 * 1024;
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type RequestOptions = NonNullable<Parameters<APIRequestContext['fetch']>[1]>;
@@ -42,6 +43,8 @@ export interface RecordingOptions {
   readonly secrets: SecretLookup;
   /** The test to add steps and attachments to; none for worker fixtures (retries only). */
   readonly testInfo?: TestInfo;
+  /** Keeps the whole bodies that the attachments summarise, for the test's end (attached if it failed). */
+  readonly wholeBodies?: WholeBodies;
   /** Waits between attempts; replaced in unit tests. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -152,19 +155,24 @@ function redactedHeaders(headers: Record<string, string>, secrets: SecretLookup)
   );
 }
 
-async function responseRecord(response: APIResponse, isOAuth: boolean, secrets: SecretLookup): Promise<Record<string, unknown>> {
+async function responseRecord(response: APIResponse, isOAuth: boolean, secrets: SecretLookup, keepWhole: (text: string, contentType: string) => void): Promise<Record<string, unknown>> {
   const headers = response.headers();
+  const contentType = headers['content-type'] ?? '';
   const text = await response.text().catch(() => '');
-  let body: unknown = text;
-  if (/json/i.test(headers['content-type'] ?? '') && text.length > 0) {
+  let json: unknown;
+  if (/json/i.test(contentType) && text.length > 0) {
     try {
-      const parsed: unknown = JSON.parse(text);
-      body = isOAuth ? redactJson(parsed) : parsed;
+      json = JSON.parse(text);
     } catch {
       // Declared JSON but not: shown as text.
     }
   }
-  if (typeof body === 'string' && body.length > MAX_ATTACHED_BODY) body = `${body.slice(0, MAX_ATTACHED_BODY)}… (${body.length} characters in all)`;
+  let body: unknown = json === undefined ? text : isOAuth ? redactJson(json) : json;
+  // OAuth answers are small and their fields are the evidence; a FHIR page is summarised when large.
+  if (!isOAuth && text.length > WHOLE_BODY_LIMIT) {
+    body = summariseBody(text, json);
+    keepWhole(text, contentType);
+  }
   const redactedSetCookie = headers['set-cookie'] === undefined ? {} : { 'set-cookie': REDACTED };
   return { status: response.status(), statusText: response.statusText(), headers: { ...redactedHeaders(headers, secrets), ...redactedSetCookie }, body };
 }
@@ -196,7 +204,7 @@ const SENDERS: Readonly<Record<string, Method | undefined>> = {
 
 export function recordingRequestContext(request: APIRequestContext, options: RecordingOptions): APIRequestContext {
   const sleep = options.sleep ?? defaultSleep;
-  const { endpoints, secrets, testInfo } = options;
+  const { endpoints, secrets, testInfo, wholeBodies } = options;
 
   async function send(method: Method, url: string, init: RequestOptions): Promise<APIResponse> {
     const parsed = URL.canParse(url) ? new URL(url) : undefined;
@@ -239,7 +247,9 @@ export function recordingRequestContext(request: APIRequestContext, options: Rec
             headers: redactedHeaders(record.requestHeaders, secrets),
             body: form ? Object.fromEntries(Object.entries(form).map(([name, value]) => [name, SECRET_FIELD_NAMES.has(name) ? REDACTED : secrets.redact(value)])) : record.requestBody,
           },
-          response: response ? await responseRecord(response, oauth !== undefined, secrets) : { error: secrets.redact(failure?.message.split('\n')[0] ?? '') },
+          response: response
+            ? await responseRecord(response, oauth !== undefined, secrets, (text, contentType) => wholeBodies?.keep(title, text, contentType))
+            : { error: secrets.redact(failure?.message.split('\n')[0] ?? '') },
           ...(notes.length > 0 ? { retries: notes } : {}),
         };
         await testInfo.attach(`${title}: request and response`, { body: secrets.redact(JSON.stringify(exchange, null, 2)), contentType: 'application/json' });

@@ -53,7 +53,7 @@ export default class RedactingReporter implements Reporter {
     // The runner validated the configuration already (playwright.config.ts); here only its secrets count.
     const config = loadSuiteConfig();
     this.#redactor.addClient(config.client.id, config.client.secret.reveal());
-    for (const username of config.users) this.#redactor.add(credentialsFor(username).password.reveal());
+    for (const username of [...config.users, ...(config.claimsUsers ?? [])]) this.#redactor.add(credentialsFor(username).password.reveal());
   }
 
   printsToStdio(): boolean {

@@ -1,6 +1,8 @@
 /**
- * Proves that no secret reaches a report. Runs part of the suite (one spec per area and the leak probe,
- * which fails on purpose with a token in its message: e2e/redaction.config.ts) against an embedded
+ * Proves that no secret reaches a report. Runs part of the suite (one spec per area and two leak probes:
+ * one fails on purpose with a token in its message, the other is a test client check that fails while the
+ * page prints a live token, so its screenshot and page snapshot are taken of it: e2e/redaction.config.ts)
+ * against an embedded
  * sandbox with a known client secret, behind a recording HTTP proxy that captures every authorization
  * code, access and refresh token, PKCE verifier, password and client secret that crosses the wire. Then
  * scans every file the run wrote (unpacking zips, and the HTML report's embedded zip) and the run's
@@ -203,10 +205,30 @@ describe('redaction of every report artefact', { timeout: 300_000 }, () => {
     if (reportsDir && !process.env.BB2_KEEP_REDACTION_OUTPUT) rmSync(reportsDir, { recursive: true, force: true });
   });
 
-  it('the run failed exactly where the probe fails on purpose', () => {
-    assert.equal(run.code, 1, `the probe run should fail (exit code 1) only through the probe; output:\n${run.output.slice(-3000)}`);
+  it('the run failed exactly where the probes fail on purpose', () => {
+    assert.equal(run.code, 1, `the probe run should fail (exit code 1) only through the probes; output:\n${run.output.slice(-3000)}`);
     assert.match(run.output, /redaction probe fails on purpose/);
-    assert.match(run.output, /1 failed/);
+    assert.match(run.output, /testclient redaction probe fails on purpose/);
+    assert.match(run.output, /2 failed/);
+  });
+
+  it("the failing test client check left a screenshot and a page snapshot, with the page's token concealed", () => {
+    const resultsDir = path.join(reportsDir, 'test-results');
+    const snapshots = readdirSync(resultsDir, { recursive: true, encoding: 'utf8' })
+      .filter((name) => path.basename(name) === 'error-context.md')
+      .map((name) => readFileSync(path.join(resultsDir, name), 'utf8'));
+    const snapshot = snapshots.find((text) => text.includes('testclient redaction probe fails on purpose'));
+    assert.ok(snapshot, `no error-context.md for the test client probe among ${snapshots.length}`);
+    // The page snapshot shows the token response with every token replaced in the page itself ("[token
+    // hidden]", not the reports' "[redacted]"), so the screenshot taken of that page shows no token either.
+    assert.match(snapshot, /'access_token': '\[token hidden\]'/, `the page snapshot does not show the concealed token:\n${snapshot.slice(0, 2000)}`);
+    assert.match(snapshot, /'refresh_token': '\[token hidden\]'/);
+    const allureDir = path.join(reportsDir, 'allure-results');
+    const probeResult = readdirSync(allureDir)
+      .filter((name) => name.endsWith('-result.json'))
+      .map((name) => readFileSync(path.join(allureDir, name), 'utf8'))
+      .find((text) => text.includes('a test client check fails while the page shows a token'));
+    assert.ok(probeResult?.includes('"screenshot at failure"'), 'no screenshot attached to the test client probe');
   });
 
   it('captured every kind of secret on the wire', () => {
@@ -214,6 +236,8 @@ describe('redaction of every report artefact', { timeout: 300_000 }, () => {
     for (const kind of ['authorization code', 'PKCE verifier', 'access token', 'refresh token', 'client secret']) {
       assert.ok(kinds.has(kind), `no ${kind} crossed the proxy; captured: ${[...kinds].join(', ')}`);
     }
+    // The test client's own token exchange goes through the proxy too (its token URI is the public URL).
+    assert.ok([...capture.values.values()].filter((kind) => kind === 'access token').length >= 2, 'the test client probe issued no token through the proxy');
   });
 
   it('no captured secret is in any artefact or in the console output', () => {

@@ -10,10 +10,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { claimCountsForUser, LOCAL_CLIENT, syntheticUser } from '../embedded-sandbox.js';
+import { LOCAL_CLIENT, loadSandboxData } from '../embedded-sandbox.js';
 import { REPO_ROOT } from '../config.js';
 import type { SweepSummary } from './aggregate.js';
 import { parseUsersOption } from './users.js';
+
+const { claimCountsForUser, syntheticUser } = await loadSandboxData();
 
 const FAULT = 'eob-carrier-status-raw-code-users-ending-7';
 const USERS = 'BBUser10420-BBUser10459';

@@ -1,6 +1,6 @@
 /**
  * The suite's configuration for the redaction test (../redaction.e2e.test.ts): the same reporters and
- * settings, over one spec per area plus the leak probe, which fails on purpose.
+ * settings, over one spec per area plus the two leak probes, which fail on purpose.
  */
 import path from 'node:path';
 import { defineConfig, type ReporterDescription } from '@playwright/test';
@@ -17,6 +17,7 @@ export default defineConfig({
     'tests/fhir/patient.spec.ts',
     'tests/testclient/deny.spec.ts',
     'lib/reporting/e2e/leak-probe.spec.ts',
+    'lib/reporting/e2e/testclient-leak-probe.spec.ts',
   ].map((file) => path.join(REPO_ROOT, file)),
   workers: 1,
   // BB2_REDACTION_DISABLED=1 removes the redacting reporter, to show that the redaction test then fails.

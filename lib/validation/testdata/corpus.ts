@@ -2,8 +2,10 @@
  * Every real STU3 document the tests have (the vendored samples) and a spread of the embedded
  * sandbox's resources (every claim type), for the "no false alarm" and "agrees with fhirpath.js" tests.
  */
-import { coveragesFor, eobsFor, patientFor, syntheticUser } from '../../embedded-sandbox.js';
+import { loadSandboxData } from '../../embedded-sandbox.js';
 import { loadSample, sampleFiles, type R4SampleFolder, type SampleFolder, type Stu3SampleFolder } from './samples.js';
+
+const { coveragesFor, eobsFor, patientFor, syntheticUser } = await loadSandboxData();
 
 export interface NamedDocument {
   readonly name: string;
