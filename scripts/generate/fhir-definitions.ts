@@ -28,6 +28,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../lib/config.js';
+import { EXTERNAL_CODE_SYSTEMS } from '../../lib/validation/fhir/code-systems.js';
 import { UsageError } from '../../sandbox/src/cli-arguments.js';
 
 type Json = Record<string, unknown>;
@@ -459,7 +460,13 @@ class Terminology {
       return out;
     }
     const concepts = this.codeSystems.get(system);
-    if (!concepts) return `code system ${system} is not in the package`;
+    if (!concepts) {
+      // A whole external code system (ISO 4217 for Currencies) is listed from its own source.
+      const external = EXTERNAL_CODE_SYSTEMS.get(system);
+      if (!external || clause.filter !== undefined) return `code system ${system} is not in the package`;
+      add(system, external.codes);
+      return out;
+    }
     const filters = (clause.filter as Json[] | undefined) ?? [];
     if (filters.length === 0) {
       add(system, flatten(concepts).filter((concept) => concept.selectable).map((concept) => concept.code));

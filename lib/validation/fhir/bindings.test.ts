@@ -143,3 +143,50 @@ describe('minimum cardinalities, each mandatory element removed where it occurs 
     assert.deepEqual(validateResource(capability).violations, []);
   });
 });
+
+describe('codes of external code systems (ISO 4217)', () => {
+  const carrier = () => copy(loadSample('bfd-endpoint-responses-v1', 'eobReadCarrier.json')) as JsonObject;
+  const amounts = (document: JsonObject): JsonObject[] => {
+    const found: JsonObject[] = [];
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node !== null && typeof node === 'object') {
+        const object = node as JsonObject;
+        if (object.system === 'urn:iso:std:iso:4217') found.push(object);
+        Object.values(object).forEach(visit);
+      }
+    };
+    visit(document);
+    return found;
+  };
+
+  it('STU3: a Money whose system is ISO 4217 and whose code is not a currency fails, at its code, with its catalogue id', () => {
+    const eob = carrier();
+    const money = amounts(eob);
+    assert.ok(money.length > 0, 'the carrier sample holds ISO 4217 amounts');
+    (money[0] as JsonObject).code = 'US$';
+    const found = validateResource(eob).violations.filter((v) => v.ruleId === 'code-system:iso-4217');
+    assert.equal(found.length, 1, summary(validateResource(eob).violations));
+    assert.equal(found[0]?.requirement, 'FHIR-STU3-CODESYSTEM-iso-4217');
+    assert.match(found[0]?.path ?? '', /\.code$/);
+    assert.equal(found[0]?.value, 'US$');
+  });
+
+  it('STU3: every real amount (USD) passes, and so do fund and metal codes of ISO 4217 list one', () => {
+    for (const code of ['USD', 'USN', 'XAU', 'XXX', 'EUR']) {
+      const eob = carrier();
+      for (const money of amounts(eob)) money.code = code;
+      assert.deepEqual(validateResource(eob).violations.filter((v) => v.ruleId === 'code-system:iso-4217'), [], code);
+    }
+  });
+
+  it('R4: Money.currency is bound to Currencies, now expanded from ISO 4217', () => {
+    const currencies = fhirEngine('r4').definitions.valueSets.get('http://hl7.org/fhir/ValueSet/currencies');
+    assert.ok(currencies?.allCodes.has('USD') && currencies.allCodes.has('XAU'));
+    const eob = copy(loadSample('bfd-endpoint-responses-v2', 'eobReadCarrier.json')) as JsonObject;
+    const text = JSON.stringify(eob).replace('"currency":"USD"', '"currency":"DOLLARS"');
+    const found = validateResource(JSON.parse(text), { release: 'r4' }).violations.filter((v) => v.ruleId === 'binding:Money.currency');
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.requirement, 'FHIR-R4-BINDING-Money.currency');
+  });
+});

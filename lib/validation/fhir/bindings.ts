@@ -7,8 +7,14 @@
  * code: the value is one of the value set's codes. Coding: its system and code are a pair of the
  * value set. CodeableConcept: at least one of its codings is (text alone does not satisfy a
  * required binding).
+ *
+ * Also, whatever the binding: a Coding or Quantity (Money included) whose system is an external code
+ * system the engine knows (code-systems.ts: ISO 4217) holds a code of that system, as the HL7
+ * validator checks codes of the systems it knows. STU3's Money has no binding, only mny-1's words
+ * "it SHALL be an expression of currency", which its FHIRPath cannot test.
  */
 import { isJsonObject, truncateValue, type JsonObject } from '../violation.js';
+import { EXTERNAL_CODE_SYSTEMS, type ExternalCodeSystem } from './code-systems.js';
 import type { ChildElement, TypeInfo, ValueSet } from './definitions.js';
 import type { FhirRelease } from './release.js';
 import type { Check, Cursor } from './walk.js';
@@ -44,7 +50,21 @@ export class BindingChecks implements Check {
     if (!valueSet.allCodes.has(value)) this.report(at, element, valueSet, value, `"${value}" is not a code of the value set`);
   }
 
+  private reportCodeSystem(at: Cursor, system: ExternalCodeSystem, node: JsonObject): void {
+    at.report({
+      ruleId: `code-system:${system.key}`,
+      rule: `${this.release.label} code system ${system.url}`,
+      value: node.code,
+      message: `"${String(node.code)}" is not a code of ${system.title} (${system.url}), the system this ${describeCoding(node)} names`,
+      requirement: codeSystemRequirementId(this.release, system),
+    }, 'code');
+  }
+
   complex(node: JsonObject, type: TypeInfo, element: ChildElement | undefined, at: Cursor): void {
+    if (typeof node.system === 'string' && typeof node.code === 'string' && (type.name === 'Coding' || type.lineage.includes('Quantity'))) {
+      const system = EXTERNAL_CODE_SYSTEMS.get(node.system);
+      if (system && !system.codes.has(node.code)) this.reportCodeSystem(at, system, node);
+    }
     const valueSet = element?.binding;
     if (!element || !valueSet?.codes) return;
     if (type.name === 'Coding') {
@@ -64,4 +84,9 @@ export class BindingChecks implements Check {
 function describeCoding(coding: unknown): string {
   if (!isJsonObject(coding)) return JSON.stringify(coding) ?? String(coding);
   return `${typeof coding.system === 'string' ? coding.system : '(no system)'}|${typeof coding.code === 'string' ? coding.code : '(no code)'}`;
+}
+
+/** The catalogue id of "codes of this external system are codes of it" in a release. */
+export function codeSystemRequirementId(release: FhirRelease, system: ExternalCodeSystem): string {
+  return `${release.requirementPrefix}-CODESYSTEM-${system.key}`;
 }
