@@ -55,13 +55,14 @@ export class BindingChecks implements Check {
       ruleId: `code-system:${system.key}`,
       rule: `${this.release.label} code system ${system.url}`,
       value: node.code,
-      message: `"${String(node.code)}" is not a code of ${system.title} (${system.url}), the system this ${describeCoding(node)} names`,
+      message: `"${String(node.code)}" is not a code of ${system.title} (${system.url}), the system it names`,
       requirement: codeSystemRequirementId(this.release, system),
     }, 'code');
   }
 
   complex(node: JsonObject, type: TypeInfo, element: ChildElement | undefined, at: Cursor): void {
-    if (typeof node.system === 'string' && typeof node.code === 'string' && (type.name === 'Coding' || type.lineage.includes('Quantity'))) {
+    // An empty code is the JSON rule no-empty-string's finding, not a second one.
+    if (typeof node.system === 'string' && typeof node.code === 'string' && node.code !== '' && (type.name === 'Coding' || type.lineage.includes('Quantity'))) {
       const system = EXTERNAL_CODE_SYSTEMS.get(node.system);
       if (system && !system.codes.has(node.code)) this.reportCodeSystem(at, system, node);
     }
