@@ -8,6 +8,10 @@
  *
  * ajv's raw errors are condensed to one Violation per problem, with FHIR-style paths. The whole
  * verdict (schema, invariants, JSON rules, bindings, BB2 rules) is lib/validation/validate.ts.
+ *
+ * The fully patched schema takes seconds to compile, so `getSchemaValidator` loads it as ajv's
+ * standalone code from the machine's cache (../code-cache.ts), built there once; what a fresh
+ * compilation and the cached code give is the same (schema-cache.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -588,7 +592,7 @@ function toViolation(root: JsonObject, { error, segments, key }: Located, releas
   const owner = owningResource(root, segments);
   const params = error.params as Record<string, unknown>;
   const parent = isJsonObject(error.parentSchema) ? error.parentSchema : {};
-  // ajv gives custom keywords' errors no parentSchema or data, so those keywords pass what messages need in params.
+  // The calendar-date keyword's errors also name the fhirType in params; its value is read from the document like a pattern's.
   const fhirType = typeof parent[FHIR_TYPE] === 'string' ? parent[FHIR_TYPE] : typeof params.fhirType === 'string' ? params.fhirType : undefined;
   const definition = typeof parent[FHIR_DEFINITION] === 'string' ? parent[FHIR_DEFINITION] : typeof params.definition === 'string' ? params.definition : 'this element';
   const data: unknown = error.keyword === CALENDAR_DATE ? valueAt(root, segments) : error.data;
