@@ -5,7 +5,8 @@
  * commit go into the config metadata (ENVIRONMENT_METADATA_KEY), from where allure-context-reporter.ts
  * writes Allure's environment, and into reports/environment.json. A target that does not answer never
  * stops the run here: it is the target-availability check's finding (tests/target-available.setup.ts),
- * which then keeps the other checks from running.
+ * which then keeps the other checks from running. It also warms the FHIR validator cache
+ * (lib/validation/warm-cache.ts) so that the workers load the compiled schemas instead of compiling them.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { chromium, request as playwrightRequest, type FullConfig } from '@playwr
 import { chromiumLaunchOptions } from '../browser.js';
 import { ConfigError, loadSuiteConfig, REPO_ROOT, resolveBaseUrl, type SuiteConfig } from '../config.js';
 import { claimsUserFor, slotOfWorker, usersForSlot } from '../users.js';
+import { warmValidatorCache } from '../validation/warm-cache.js';
 import { bb2Endpoints, type Bb2Endpoints } from '../oauth/endpoints.js';
 import { ENVIRONMENT_METADATA_KEY, gitCommit, type RunEnvironment } from './environment.js';
 import { recordingRequestContext } from './recorded-request.js';
@@ -79,10 +81,10 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   await checkUserAllocation(suite, config);
   const baseUrl = resolveBaseUrl(suite);
   const endpoints = bb2Endpoints(baseUrl, suite.apiVersion);
-  const [fhirVersion, browser] = await Promise.all([
-    probeFhirVersion(endpoints.metadata, suite.timeouts.requestMs, endpoints, suite.client.id),
-    browserVersion(),
-  ]);
+  const probes = Promise.all([probeFhirVersion(endpoints.metadata, suite.timeouts.requestMs, endpoints, suite.client.id), browserVersion()]);
+  // While the probes wait on the network: the workers then load the compiled FHIR schemas instead of each compiling them.
+  for (const line of warmValidatorCache()) console.log(line);
+  const [fhirVersion, browser] = await probes;
   const environment: RunEnvironment = {
     target: suite.target.kind,
     baseUrl,

@@ -190,13 +190,17 @@ export class InvariantEngine implements Check {
         throw new Error(`the correction of ${definition.key} expects "${correction.official}", the definitions say "${definition.expression}"`);
       }
       const expression = correction?.evaluated ?? definition.expression;
+      let reach: Reach | undefined;
       return {
         definition,
         expression,
         requirement: `${release.requirementPrefix}-${definition.key}`,
         ruleId: `fhir:${definition.key}`,
         native: NATIVE_INVARIANTS[expression],
-        reach: reachOf(expression),
+        // Parsed on first use: a process meets a few dozen of the release's invariants, and parsing them all cost ~0.15 s at start.
+        get reach() {
+          return (reach ??= reachOf(expression));
+        },
       };
     });
     for (const invariant of this.invariants) {

@@ -8,11 +8,17 @@
  *
  * ajv's raw errors are condensed to one Violation per problem, with FHIR-style paths. The whole
  * verdict (schema, invariants, JSON rules, bindings, BB2 rules) is lib/validation/validate.ts.
+ *
+ * The fully patched schema takes seconds to compile, so `getSchemaValidator` loads it as ajv's
+ * standalone code from the machine's cache (../code-cache.ts), built there once; what a fresh
+ * compilation and the cached code give is the same (schema-cache.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Ajv, type AnySchemaObject, type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from 'ajv';
+import { fileURLToPath } from 'node:url';
+import { _, Ajv, type AnySchemaObject, type ErrorObject, type KeywordDefinition, type Options, type ValidateFunction } from 'ajv';
+import { cacheKey, loadCachedCode, warmCachedCode, type CodeCacheEntry, type LoadedCode, type WarmedCode } from '../code-cache.js';
 import {
   formatPath,
   isJsonObject,
@@ -309,33 +315,52 @@ function isCalendarDate(value: string): boolean {
   return day >= 1 && day <= maxDay;
 }
 
-const checkCalendarDate: SchemaValidateFunction = (fhirType: string, data: unknown): boolean => {
-  const valid = typeof data !== 'string' || isCalendarDate(data);
-  checkCalendarDate.errors = valid ? [] : [{ keyword: CALENDAR_DATE, message: 'must be a calendar date', params: { fhirType } }];
-  return valid;
+/**
+ * The calendar-date keyword as generated code (a `code` keyword, not a `validate` function, so that
+ * ajv's standalone code can carry it): a call to isCalendarDate, which the generated module reaches
+ * through require(CALENDAR_DATE_MODULE) (see schemaRequire).
+ */
+const CALENDAR_DATE_MODULE = 'bb2-conformance:calendar-date';
+const calendarDateKeyword: KeywordDefinition = {
+  keyword: CALENDAR_DATE,
+  type: 'string',
+  schemaType: 'string',
+  code(cxt) {
+    const check = cxt.gen.scopeValue('func', { ref: isCalendarDate, code: _`require(${CALENDAR_DATE_MODULE}).isCalendarDate` });
+    cxt.fail(_`!${check}(${cxt.data})`);
+  },
+  error: { message: 'must be a calendar date', params: ({ schema }) => _`{fhirType: ${schema as string}}` },
 };
+
+/** require() for the generated code: ajv's runtime helpers, and the calendar-date check. */
+const nodeRequire = createRequire(import.meta.url);
+const schemaRequire = (id: string): unknown => (id === CALENDAR_DATE_MODULE ? { isCalendarDate } : nodeRequire(id));
 
 // ---------------------------------------------------------------------------------------------
 // Compilation
 
-export function createSchemaValidator(release: FhirRelease, options: SchemaValidatorOptions = {}): SchemaValidator {
-  const started = performance.now();
-  const patches = new Set(options.patches ?? SCHEMA_PATCHES[release.name]);
+/** Annotation on each definition with its name, for messages ("mandatory in Patient"): it travels in errors' parentSchema, also out of standalone code. */
+const FHIR_DEFINITION = 'fhirDefinition';
+
+interface PreparedSchema extends LoadedSchema {
+  readonly resourceTypes: readonly string[];
+}
+
+/** The release's schema, loaded, annotated and patched: what ajv compiles. */
+function prepareSchema(release: FhirRelease, patches: ReadonlySet<SchemaPatch>): PreparedSchema {
   const schema = loadSchema(release);
-  const label = release.label;
-  const schemaRule = (id: SchemaRuleId) => schemaRuleFields(release, id);
   annotatePrimitiveTypes(schema.definitions);
   for (const name of ALL_SCHEMA_PATCHES) if (patches.has(name)) PATCHES[name](schema);
+  for (const [name, definition] of Object.entries(schema.definitions)) definition[FHIR_DEFINITION] = name;
+  const resourceTypes = Object.entries(schema.definitions)
+    .filter(([, definition]) => isJsonObject(definition.properties) && isJsonObject(definition.properties.resourceType))
+    .map(([name]) => name);
+  return { ...schema, resourceTypes };
+}
 
-  const definitionNames = new Map<object, string>();
-  for (const [name, definition] of Object.entries(schema.definitions)) definitionNames.set(definition, name);
-  const resourceTypes = new Set(
-    Object.entries(schema.definitions)
-      .filter(([, definition]) => isJsonObject(definition.properties) && isJsonObject(definition.properties.resourceType))
-      .map(([name]) => name),
-  );
-
-  const ajv = new Ajv({
+/** ajv's options: the same for a compilation in this process and for the generated (standalone) code. */
+function ajvOptions(patches: ReadonlySet<SchemaPatch>): Options {
+  return {
     strict: false,
     allErrors: true,
     // Errors then carry the failing data and schema node, which the condensed messages quote.
@@ -343,27 +368,45 @@ export function createSchemaValidator(release: FhirRelease, options: SchemaValid
     discriminator: patches.has('useResourceTypeDiscriminator'),
     // The vendored file is a published artefact; checking it against its meta-schema on every run costs time and proves nothing new.
     validateSchema: false,
-  });
-  const require = createRequire(import.meta.url);
-  ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as AnySchemaObject);
-  ajv.addKeyword({ keyword: FHIR_TYPE, schemaType: 'string' });
-  ajv.addKeyword({ keyword: CALENDAR_DATE, type: 'string', schemaType: 'string', errors: true, validate: checkCalendarDate });
-  ajv.addSchema(schema.root, SCHEMA_KEY);
+  };
+}
 
+function newAjv(schema: PreparedSchema, options: Options): Ajv {
+  const ajv = new Ajv(options);
+  ajv.addMetaSchema(nodeRequire('ajv/dist/refs/json-schema-draft-06.json') as AnySchemaObject);
+  ajv.addKeyword({ keyword: FHIR_TYPE, schemaType: 'string' });
+  ajv.addKeyword({ keyword: FHIR_DEFINITION, schemaType: 'string' });
+  ajv.addKeyword(calendarDateKeyword);
+  ajv.addSchema(schema.root, SCHEMA_KEY);
+  return ajv;
+}
+
+/** A resource type's validation function, compiled or loaded. */
+type ValidateResource = ValidateFunction | ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+export function createSchemaValidator(release: FhirRelease, options: SchemaValidatorOptions = {}): SchemaValidator {
+  const started = performance.now();
+  const patches = new Set(options.patches ?? SCHEMA_PATCHES[release.name]);
+  const schema = prepareSchema(release, patches);
+  const ajv = newAjv(schema, ajvOptions(patches));
   const compiled = new Map<string, ValidateFunction>();
   const validatorFor = (resourceType: string): ValidateFunction => {
     let fn = compiled.get(resourceType);
     if (!fn) {
       fn = ajv.getSchema(options.viaRootOneOf ? SCHEMA_KEY : `${SCHEMA_KEY}#/definitions/${resourceType}`);
-      if (!fn) throw new Error(`${label} schema: no definition for ${resourceType}`);
+      if (!fn) throw new Error(`${release.label} schema: no definition for ${resourceType}`);
       compiled.set(resourceType, fn);
     }
     return fn;
   };
   // Compiling one resource type compiles them all (contained -> ResourceList), so pay it up front.
   validatorFor('Bundle');
-  const compileMs = performance.now() - started;
+  return schemaValidator(release, new Set(schema.resourceTypes), validatorFor, performance.now() - started);
+}
 
+function schemaValidator(release: FhirRelease, resourceTypes: ReadonlySet<string>, validatorFor: (resourceType: string) => ValidateResource, compileMs: number): SchemaValidator {
+  const label = release.label;
+  const schemaRule = (id: SchemaRuleId) => schemaRuleFields(release, id);
   const validate = (resource: unknown, expectedType?: string): Violation[] => {
     if (expectedType !== undefined && !resourceTypes.has(expectedType)) {
       throw new Error(`validate: expectedType "${expectedType}" is not an ${label} resource type`);
@@ -402,20 +445,70 @@ export function createSchemaValidator(release: FhirRelease, options: SchemaValid
       violations.push(top('expected-resource-type', `${label} schema: expected resourceType`, `expected a ${expectedType}, got a ${resourceType}`, resourceType));
     }
     const fn = validatorFor(resourceType);
-    if (!fn(resource)) violations.push(...condenseErrors(resource, fn.errors ?? [], definitionNames, release));
+    if (!fn(resource)) violations.push(...condenseErrors(resource, fn.errors ?? [], release));
     return violations;
   };
 
   return { release, compileMs, resourceTypes, validate };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The compiled schema, cached per machine (lib/validation/code-cache.ts)
+
+const SCHEMA_SOURCE = fileURLToPath(import.meta.url);
+const STANDALONE_RESOURCE_TYPES = 'resourceTypes';
+
+/**
+ * The cache entry of a release's fully patched schema: ajv's standalone code, one exported function
+ * per resource type, keyed by everything the code is made from (the schema file, this file's patches
+ * and keywords, ajv's version and options).
+ */
+function schemaCodeEntry(release: FhirRelease): CodeCacheEntry {
+  const patches = new Set(SCHEMA_PATCHES[release.name]);
+  const options = ajvOptions(patches);
+  const key = cacheKey({
+    schema: readFileSync(schemaPath(release)),
+    patches: readFileSync(SCHEMA_SOURCE),
+    ajv: String((nodeRequire('ajv/package.json') as { version: unknown }).version),
+    options: JSON.stringify({ release: release.name, patches: [...patches], options }),
+  });
+  return {
+    name: `fhir-${release.name}-schema`,
+    key,
+    require: schemaRequire,
+    build() {
+      const schema = prepareSchema(release, patches);
+      const ajv = newAjv(schema, { ...options, code: { source: true } });
+      // Loaded here only: a process that finds the code in the cache never needs the generator.
+      const standaloneCode = (nodeRequire('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js')).default;
+      const code = standaloneCode(ajv, Object.fromEntries(schema.resourceTypes.map((type) => [type, `${SCHEMA_KEY}#/definitions/${type}`])));
+      return `${code}\nmodule.exports.${STANDALONE_RESOURCE_TYPES} = ${JSON.stringify(schema.resourceTypes)};\n`;
+    },
+    accept: (exports) => Array.isArray(exports[STANDALONE_RESOURCE_TYPES]) && (exports[STANDALONE_RESOURCE_TYPES] as unknown[]).every((type) => typeof type === 'string' && typeof exports[type] === 'function'),
+  };
+}
+
+/** The release's fully patched validator from the machine's cache (built and written there when absent or stale). */
+export function loadCachedSchemaValidator(release: FhirRelease): SchemaValidator & { readonly origin: LoadedCode['origin'] } {
+  const started = performance.now();
+  const loaded = loadCachedCode(schemaCodeEntry(release));
+  const resourceTypes = new Set(loaded.exports[STANDALONE_RESOURCE_TYPES] as string[]);
+  const validatorFor = (resourceType: string) => loaded.exports[resourceType] as ValidateResource;
+  return { ...schemaValidator(release, resourceTypes, validatorFor, performance.now() - started), origin: loaded.origin };
+}
+
+/** Makes sure the cache holds the release's schema code (the runner's globalSetup, before the workers start). */
+export function warmSchemaCache(release: FhirRelease): WarmedCode {
+  return warmCachedCode(schemaCodeEntry(release));
+}
+
 const shared = new Map<ReleaseName, SchemaValidator>();
 
-/** The release's fully patched validator, compiled on first use and then shared by the process. */
+/** The release's fully patched validator, loaded from the machine's cache on first use and then shared by the process. */
 export function getSchemaValidator(release: FhirRelease): SchemaValidator {
   let validator = shared.get(release.name);
   if (!validator) {
-    validator = createSchemaValidator(release);
+    validator = loadCachedSchemaValidator(release);
     shared.set(release.name, validator);
   }
   return validator;
@@ -454,7 +547,7 @@ function priority(keyword: string): number {
   return index === -1 ? KEYWORD_PRIORITY.length : index;
 }
 
-function condenseErrors(root: JsonObject, errors: readonly ErrorObject[], definitionNames: Map<object, string>, release: FhirRelease): Violation[] {
+function condenseErrors(root: JsonObject, errors: readonly ErrorObject[], release: FhirRelease): Violation[] {
   const located = errors.map((error) => locate(root, error));
   const specific = located.filter(({ error }) => !CONTAINER_KEYWORDS.has(error.keyword));
   const kept = [
@@ -466,7 +559,7 @@ function condenseErrors(root: JsonObject, errors: readonly ErrorObject[], defini
     const current = best.get(entry.key);
     if (!current || priority(entry.error.keyword) < priority(current.error.keyword)) best.set(entry.key, entry);
   }
-  return [...best.values()].map((entry) => toViolation(root, entry, definitionNames, release));
+  return [...best.values()].map((entry) => toViolation(root, entry, release));
 }
 
 /** What each checked format looks like, for messages. */
@@ -493,15 +586,15 @@ function quote(value: unknown): string {
   return json.length > 80 ? `${json.slice(0, 80)}…` : json;
 }
 
-function toViolation(root: JsonObject, { error, segments, key }: Located, definitionNames: Map<object, string>, release: FhirRelease): Violation {
+function toViolation(root: JsonObject, { error, segments, key }: Located, release: FhirRelease): Violation {
   const label = release.label;
   const schemaRule = (id: SchemaRuleId) => schemaRuleFields(release, id);
   const owner = owningResource(root, segments);
   const params = error.params as Record<string, unknown>;
   const parent = isJsonObject(error.parentSchema) ? error.parentSchema : {};
-  // ajv gives custom keywords' errors no parentSchema or data, so those keywords pass what messages need in params.
+  // The calendar-date keyword's errors also name the fhirType in params; its value is read from the document like a pattern's.
   const fhirType = typeof parent[FHIR_TYPE] === 'string' ? parent[FHIR_TYPE] : typeof params.fhirType === 'string' ? params.fhirType : undefined;
-  const definition = definitionNames.get(parent) ?? (typeof params.definition === 'string' ? params.definition : 'this element');
+  const definition = typeof parent[FHIR_DEFINITION] === 'string' ? parent[FHIR_DEFINITION] : typeof params.definition === 'string' ? params.definition : 'this element';
   const data: unknown = error.keyword === CALENDAR_DATE ? valueAt(root, segments) : error.data;
   const base = { ...owner, path: key };
   const withValue = (value: unknown) => (value === undefined ? {} : { value: truncateValue(value) });
