@@ -10,7 +10,7 @@ import type { ApiVersion } from '../api-version.js';
 import { checkBb2Rules, type Bb2RuleContext } from './bb2-rules.js';
 import { createFhirEngine, type FhirEngine } from './fhir/engine.js';
 import { RELEASES, type ReleaseName } from './fhir/release.js';
-import { loadKnownDeviations, separateKnownDeviations } from './known-deviations.js';
+import { currentDeviationsOnly, loadKnownDeviations, separateKnownDeviations } from './known-deviations.js';
 import { getSchemaValidator } from './fhir/schema.js';
 import { validateBb2V2Profiles, type DeviationMode } from './profiles/bb2-v2.js';
 import type { Violation } from './violation.js';
@@ -34,8 +34,9 @@ export interface ValidationOptions {
   /** Report known BB2 deviations as notes (default) or, with false, as violations. */
   readonly knownDeviations?: boolean;
   /**
-   * R4: which of BB2's known v2 profile deviations (schemas/bb2-v2-profiles.json) are notes: 'current'
-   * (today's BFD only) or 'all' (also the 2020-2021 shapes); default 'all'. `knownDeviations: false` makes it 'none'.
+   * R4: which of BB2's known v2 deviations (schemas/bb2-v2-profiles.json, and those of
+   * schemas/fhir-r4/known-deviations.json marked `seenIn: "2021"`) are notes: 'current' (today's BFD
+   * only) or 'all' (also the 2020-2021 shapes); default 'all'. `knownDeviations: false` makes it 'none'.
    */
   readonly v2ProfileDeviations?: Exclude<DeviationMode, 'none'>;
 }
@@ -83,7 +84,10 @@ export function validateResource(body: unknown, options: ValidationOptions = {})
   if (options.knownDeviations === false) {
     return { violations: found.filter((violation) => violation.severity !== 'warning'), notes: found.filter((violation) => violation.severity === 'warning') };
   }
-  return separateKnownDeviations(body, found, loadKnownDeviations(RELEASES[release]));
+  // The release's deviations follow the same choice as the profile ones: against a server that serves
+  // today's shapes ('current'), an EOB without outcome fails even if BB2's 2020 fixtures lacked it.
+  const known = loadKnownDeviations(RELEASES[release]);
+  return separateKnownDeviations(body, found, options.v2ProfileDeviations === 'current' ? currentDeviationsOnly(known) : known);
 }
 
 /**
