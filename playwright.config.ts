@@ -118,7 +118,8 @@ export default defineConfig<unknown, ApiVersionOptions>({
   },
   projects: [
     // One check per configured version that the target answers at all; if one fails, no conformance check runs.
-    { name: 'target', testMatch: /target-available\.setup\.ts$/ },
+    // In one worker (fullyParallel off): a worker process of its own per version would cost more than the checks.
+    { name: 'target', testMatch: /target-available\.setup\.ts$/, fullyParallel: false },
     ...suite.apiVersions.map((version) => versionProject(version, primaryApiVersion(suite.apiVersions))),
   ],
   webServer:
