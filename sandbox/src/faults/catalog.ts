@@ -154,6 +154,24 @@ function dayBefore(date: string): string {
   return day.toISOString().slice(0, 10);
 }
 
+/** A carrier claim's billablePeriod ending the day before it starts (FHIR invariant per-1, STU3 and R4 alike). */
+function reverseBillablePeriod(eob: Record<string, unknown>): void {
+  const period = eob.billablePeriod;
+  if (isRecord(period) && typeof period.start === 'string') period.end = dayBefore(period.start);
+}
+
+/** The CapabilityStatement of one API version declaring another FHIR version (the other version's statement served). */
+function declaredFhirVersion(version: 1 | 2, fhirVersion: string): BehaviourOverrides {
+  return {
+    fhir: {
+      capabilityStatement: (statement, baseUrl, servedBy) => {
+        const served = defaultFhir.capabilityStatement(statement, baseUrl, servedBy);
+        return servedBy === version ? { ...served, fhirVersion } : served;
+      },
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // v2 (FHIR R4, C4BB) variants: each narrowed to the v2 API with `inApiVersion(2, …)`, so v1 stays clean
 
@@ -545,15 +563,8 @@ export const FAULT_MODES: readonly FaultMode[] = [
     area: 'resources',
     description: 'The v1 CapabilityStatement declares fhirVersion 4.0.1 (the v2 statement served at /v1).',
     requirement: 'BB2-DISCOVERY-METADATA-02',
-    overrides: {
-      fhir: {
-        capabilityStatement: (statement, baseUrl, version) => {
-          const served = defaultFhir.capabilityStatement(statement, baseUrl, version);
-          // v1 only: 4.0.1 is what v2 declares anyway.
-          return version === 1 ? { ...served, fhirVersion: '4.0.1' } : served;
-        },
-      },
-    },
+    // v1 only: 4.0.1 is what v2 declares anyway.
+    overrides: declaredFhirVersion(1, '4.0.1'),
   },
 
   // FHIR rules beyond the schema's shape: invariants, JSON representation, required bindings.
@@ -562,14 +573,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     area: 'resources',
     description: 'Carrier ExplanationOfBenefit billablePeriod ends the day before it starts (start and end computed from different claim dates).',
     requirement: 'FHIR-STU3-per-1',
-    overrides: {
-      fhir: {
-        serveResource: corruptServedResources(isEobOfType('carrier'), (eob) => {
-          const period = eob.billablePeriod;
-          if (isRecord(period) && typeof period.start === 'string') period.end = dayBefore(period.start);
-        }),
-      },
-    },
+    overrides: { fhir: { serveResource: corruptServedResources(isEobOfType('carrier'), reverseBillablePeriod) } },
   },
   {
     id: 'eob-extension-value-and-extensions',
@@ -873,10 +877,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     area: 'resources',
     description: 'v2 carrier ExplanationOfBenefit billablePeriod ends the day before it starts (R4 invariant per-1).',
     requirements: ['FHIR-R4-per-1', 'BB2-FHIR-R4-01'],
-    overrides: corruptV2(isEobOfType('carrier'), (eob) => {
-      const period = eob.billablePeriod;
-      if (isRecord(period) && typeof period.start === 'string') period.end = dayBefore(period.start);
-    }),
+    overrides: corruptV2(isEobOfType('carrier'), reverseBillablePeriod),
   },
   {
     id: 'v2-coverage-status-entitlement-text',
@@ -890,14 +891,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     area: 'resources',
     description: 'The v2 CapabilityStatement declares fhirVersion 3.0.2 (the v1 statement served at /v2).',
     requirement: 'BB2-DISCOVERY-METADATA-07',
-    overrides: {
-      fhir: {
-        capabilityStatement: (statement, baseUrl, version) => {
-          const served = defaultFhir.capabilityStatement(statement, baseUrl, version);
-          return version === 2 ? { ...served, fhirVersion: '3.0.2' } : served;
-        },
-      },
-    },
+    overrides: declaredFhirVersion(2, '3.0.2'),
   },
   {
     id: 'v2-paging-links-to-v1',
