@@ -2,13 +2,24 @@
  * The conformance suite. `npx playwright test` runs it against the embedded BB2 sandbox (started here
  * on a free port) unless .env names another target (BB2_BASE_URL); see .env.example.
  *
+ * The API version is a dimension of the run: one project per version BB2_API_VERSION names (default
+ * both), `v1` and `v2`, each setting the worker-scoped option `apiVersion` (fixtures/base.ts) from which
+ * the target, the logins and the expectations (lib/api-version.ts) of its workers are built.
+ * `npx playwright test --project v2` checks one version. A check tagged @v1 or @v2 verifies one version
+ * only, and only that project runs it; a check tagged @version-independent verifies something both
+ * versions share (the OpenID configuration every discovery path serves), and only one project runs it
+ * (v2 when configured). Both depend on the `target` project, which first checks that every configured
+ * version's metadata answers.
+ *
  * The configuration is validated first: a missing or malformed value stops the run with one message
  * naming the variable (lib/config.ts). Playwright evaluates this file in the runner and again in every
  * worker; the workers find the embedded sandbox's port in BB2_PORT, which the webServer's `wait`
  * pattern puts into the environment before they start.
  */
 import path from 'node:path';
-import { defineConfig, type ReporterDescription } from '@playwright/test';
+import { defineConfig, type Project, type ReporterDescription } from '@playwright/test';
+import type { ApiVersionOptions } from './fixtures/base.js';
+import { API_VERSIONS, primaryApiVersion, VERSION_INDEPENDENT_TAG, versionTag, type ApiVersion } from './lib/api-version.js';
 import { BrowserNotFoundError, chromiumLaunchOptions } from './lib/browser.js';
 import { loadSuiteConfigOrExit, REPO_ROOT } from './lib/config.js';
 import { requirementLinkTemplates } from './lib/requirements/allure-links.js';
@@ -46,6 +57,18 @@ const reporters: ReporterDescription[] = [
 // `npm run selftest` sets BB2_SELFTEST_FAULT to start the embedded sandbox with one fault mode; checked here.
 const sandboxCommand = sandboxCommandOrExit(suite.target.kind);
 
+/** Escapes a tag for a regular expression that matches it as a whole word of a test's title. */
+function tagPattern(tag: string): RegExp {
+  return new RegExp(`${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`);
+}
+
+/** The project of one API version: every check but those of the other version (and the version-independent ones, unless primary). */
+function versionProject(version: ApiVersion, primary: ApiVersion): Project<unknown, ApiVersionOptions> {
+  const others = API_VERSIONS.filter((other) => other !== version).map(versionTag);
+  const leftOut = [...others, ...(version === primary ? [] : [VERSION_INDEPENDENT_TAG])];
+  return { name: version, dependencies: ['target'], use: { apiVersion: version }, grepInvert: leftOut.map(tagPattern) };
+}
+
 function launchOptionsOrExit() {
   try {
     return chromiumLaunchOptions();
@@ -58,7 +81,7 @@ function launchOptionsOrExit() {
   }
 }
 
-export default defineConfig({
+export default defineConfig<unknown, ApiVersionOptions>({
   testDir: './tests',
   outputDir: path.join(reportsDir, 'test-results'),
   // Records the environment (fhirVersion, browser, commit); whether the target is up is the `target` project's check.
@@ -94,9 +117,10 @@ export default defineConfig({
     screenshot: 'off',
   },
   projects: [
-    // One check that the target answers at all; if it fails, the conformance checks do not run.
-    { name: 'target', testMatch: /target-available\.setup\.ts$/ },
-    { name: 'conformance', dependencies: ['target'] },
+    // One check per configured version that the target answers at all; if one fails, no conformance check runs.
+    // In one worker (fullyParallel off): a worker process of its own per version would cost more than the checks.
+    { name: 'target', testMatch: /target-available\.setup\.ts$/, fullyParallel: false },
+    ...suite.apiVersions.map((version) => versionProject(version, primaryApiVersion(suite.apiVersions))),
   ],
   webServer:
     suite.target.kind === 'embedded'

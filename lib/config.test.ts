@@ -13,6 +13,7 @@ import {
   parseSuiteConfig,
   resolveBaseUrl,
   usersForWorker,
+  v2DeviationsFor,
 } from './config.js';
 
 const REAL_CLIENT_ID = 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0';
@@ -41,7 +42,7 @@ describe('parseSuiteConfig: good values', () => {
     assert.equal(config.client.id, LOCAL_CLIENT.id);
     assert.ok(config.client.secret.equals(LOCAL_CLIENT.secret));
     assert.equal(config.client.redirectUri, DEFAULTS.redirectUri);
-    assert.equal(config.apiVersion, 'v1');
+    assert.deepEqual(config.apiVersions, ['v1', 'v2']);
     assert.equal(config.users.length, 100);
     assert.equal(config.users[0], 'BBUser00000');
     assert.equal(config.users[99], 'BBUser00099');
@@ -88,6 +89,22 @@ describe('parseSuiteConfig: good values', () => {
   it('timeouts and the API version are read', () => {
     const config = parseSuiteConfig({ BB2_TIMEOUT_MS: '5000', BB2_NAVIGATION_TIMEOUT_MS: '60000', BB2_API_VERSION: 'v1' });
     assert.deepEqual(config.timeouts, { requestMs: 5_000, navigationMs: 60_000 });
+    assert.deepEqual(config.apiVersions, ['v1']);
+  });
+
+  it('BB2_API_VERSION chooses v1, v2 or both, in any order and spelling of the list', () => {
+    assert.deepEqual(parseSuiteConfig({ BB2_API_VERSION: 'v2' }).apiVersions, ['v2']);
+    assert.deepEqual(parseSuiteConfig({ BB2_API_VERSION: 'both' }).apiVersions, ['v1', 'v2']);
+    assert.deepEqual(parseSuiteConfig({ BB2_API_VERSION: 'v2, v1' }).apiVersions, ['v1', 'v2']);
+    assert.deepEqual(parseSuiteConfig({ BB2_API_VERSION: 'v2,v2' }).apiVersions, ['v2']);
+  });
+
+  it('the known v2 deviations: all against the real sandbox, current against any other target, unless set', () => {
+    assert.equal(v2DeviationsFor(parseSuiteConfig({})), 'current');
+    assert.equal(v2DeviationsFor(parseSuiteConfig(EXTERNAL)), 'all');
+    assert.equal(v2DeviationsFor(parseSuiteConfig({ ...EXTERNAL, BB2_BASE_URL: 'http://127.0.0.1:9100' })), 'current');
+    assert.equal(v2DeviationsFor(parseSuiteConfig({ ...EXTERNAL, BB2_V2_KNOWN_DEVIATIONS: 'current' })), 'current');
+    assert.equal(v2DeviationsFor(parseSuiteConfig({ BB2_V2_KNOWN_DEVIATIONS: 'all' })), 'all');
   });
 });
 
@@ -103,8 +120,10 @@ describe('parseSuiteConfig: bad values give one message naming the variable', ()
     ['a relative redirect URI', { BB2_REDIRECT_URI: '/callback' }, /BB2_REDIRECT_URI must be an absolute URL/],
     ['a redirect URI with a fragment', { ...EXTERNAL, BB2_REDIRECT_URI: 'http://localhost:8000/callback#x' }, /BB2_REDIRECT_URI must not contain a fragment/],
     ['a redirect URI the embedded client lacks', { BB2_REDIRECT_URI: 'http://localhost:9999/cb' }, /BB2_REDIRECT_URI must be one the embedded sandbox's client registered/],
-    ['API version v2', { BB2_API_VERSION: 'v2' }, /BB2_API_VERSION v2 \(R4\) is not supported yet/],
-    ['API version 1', { BB2_API_VERSION: '1' }, /BB2_API_VERSION must be v1, got "1"/],
+    ['API version 1', { BB2_API_VERSION: '1' }, /BB2_API_VERSION must be v1, v2, or both \(v1,v2\), got "1"/],
+    ['API version v3 in a list', { BB2_API_VERSION: 'v1,v3' }, /BB2_API_VERSION must be v1, v2, or both \(v1,v2\), got "v3"/],
+    ['an API version list with an empty item', { BB2_API_VERSION: 'v1,' }, /BB2_API_VERSION must be v1, v2, or both \(v1,v2\), got "v1,"/],
+    ['an unknown deviation mode', { BB2_V2_KNOWN_DEVIATIONS: 'none' }, /BB2_V2_KNOWN_DEVIATIONS must be current or all, got "none"/],
     ['a user name of the wrong shape', { BB2_USERS: 'BBUser1' }, /BB2_USERS "BBUser1" is neither a synthetic user/],
     ['a reversed range', { BB2_USERS: 'BBUser00009-BBUser00001' }, /BB2_USERS range "BBUser00009-BBUser00001" ends before it starts/],
     ['an empty list item', { BB2_USERS: 'BBUser00001,,BBUser00002' }, /BB2_USERS has an empty item/],
@@ -172,8 +191,8 @@ describe('loadSuiteConfig', () => {
 
   it('reports a bad .env value by its variable name', () => {
     const envFile = path.join(dir, 'bad.env');
-    writeFileSync(envFile, 'BB2_API_VERSION=v2\n');
-    assert.throws(() => loadSuiteConfig({ envFile, env: {} }), /BB2_API_VERSION v2 \(R4\) is not supported yet/);
+    writeFileSync(envFile, 'BB2_API_VERSION=v3\n');
+    assert.throws(() => loadSuiteConfig({ envFile, env: {} }), /BB2_API_VERSION must be v1, v2, or both \(v1,v2\), got "v3"/);
   });
 });
 

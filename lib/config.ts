@@ -8,7 +8,9 @@
  *   BB2_CLIENT_ID              required with BB2_BASE_URL; embedded: the sandbox's local client
  *   BB2_CLIENT_SECRET          required with BB2_BASE_URL; embedded: the sandbox's local client
  *   BB2_REDIRECT_URI           default http://localhost:8000/callback
- *   BB2_API_VERSION            v1 (v2 is rejected until the suite checks R4)
+ *   BB2_API_VERSION            the API versions checked: v1, v2, or both (v1,v2; the default): one Playwright project each
+ *   BB2_V2_KNOWN_DEVIATIONS    which known BB2 v2 profile deviations are notes: current (today's BFD) or all (also 2020-2021 shapes);
+ *                              default all for https://sandbox.bluebutton.cms.gov, current for any other target
  *   BB2_USERS                  synthetic users: "BBUser00001,BBUser00002", "BBUser00000-BBUser00099" or both mixed
  *   BB2_CLAIMS_USERS           beneficiaries with many claims of every type, one per worker (same syntax); default:
  *                              derived from the embedded sandbox's data, or BBUser29999 and four 2017 users elsewhere
@@ -21,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { API_VERSIONS, isApiVersion, type ApiVersion } from './api-version.js';
 import { LAST_USER_NUMBER, LOCAL_CLIENT } from './embedded-sandbox.js';
 import { Secret } from './oauth/secret.js';
 
@@ -28,7 +31,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 export const DEFAULTS = {
   redirectUri: 'http://localhost:8000/callback',
-  apiVersion: 'v1',
+  apiVersions: 'v1,v2',
   /** The first 100 synthetic users: BBUser00000–09999 is the range the real sandbox documents today (BB2-FHIR-ID-01). */
   users: 'BBUser00000-BBUser00099',
   timeoutMs: 15_000,
@@ -38,6 +41,16 @@ export const DEFAULTS = {
 
 /** Variables whose values must never be printed, not even in an error about them. */
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['BB2_CLIENT_SECRET']);
+
+/**
+ * Which of BB2's known v2 profile deviations (schemas/bb2-v2-profiles.json) are notes rather than
+ * failures: 'current' only what today's BFD renders, 'all' also the 2020-2021 shapes the real sandbox's
+ * published capture shows (lib/validation/testdata/r4/sandbox-bbuser29999). See `v2DeviationsFor`.
+ */
+export type V2KnownDeviations = 'current' | 'all';
+
+/** The real sandbox, whose published v2 capture (2021) has the older shapes. */
+export const REAL_SANDBOX_ORIGIN = 'https://sandbox.bluebutton.cms.gov';
 
 export type TargetConfig =
   /** The embedded sandbox; its URL is known only once it runs (see `resolveBaseUrl`). */
@@ -57,7 +70,10 @@ export interface SuiteConfig {
     readonly secret: Secret;
     readonly redirectUri: string;
   };
-  readonly apiVersion: 'v1';
+  /** The API versions checked, in the order of API_VERSIONS, at least one: one Playwright project each. */
+  readonly apiVersions: readonly ApiVersion[];
+  /** BB2_V2_KNOWN_DEVIATIONS as given; undefined = the target's default (`v2DeviationsFor`). */
+  readonly v2KnownDeviations: V2KnownDeviations | undefined;
   /** Usernames in the order given, without duplicates. */
   readonly users: readonly string[];
   /** BB2_CLAIMS_USERS in the order given; undefined when unset (lib/users.ts then picks them). */
@@ -123,13 +139,19 @@ const retriesSchema = z
   .transform(Number)
   .pipe(z.number().int().max(10, 'must be at most 10'));
 
-const apiVersionSchema = z.string().superRefine((text, ctx) => {
-  if (text === 'v2') {
-    ctx.addIssue({ code: 'custom', message: 'v2 (R4) is not supported yet: the suite checks v1 (STU3) only; set it to v1 or remove it' });
-  } else if (text !== 'v1') {
-    ctx.addIssue({ code: 'custom', message: `must be v1, got "${text}"` });
+/** `v1`, `v2`, `both`, or a comma-separated list (`v1,v2`); the versions in API_VERSIONS order. */
+const apiVersionsSchema = z.string().transform((text, ctx) => {
+  const items = text.split(',').map((item) => item.trim());
+  if (items.length === 1 && items[0]?.toLowerCase() === 'both') return [...API_VERSIONS];
+  const unknown = items.find((item) => !isApiVersion(item));
+  if (unknown !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `must be v1, v2, or both (v1,v2), got "${unknown === '' ? text : unknown}"` });
+    return z.NEVER;
   }
+  return API_VERSIONS.filter((version) => items.includes(version));
 });
+
+const v2KnownDeviationsSchema = z.enum(['current', 'all'], { error: (issue) => `must be current or all, got "${String(issue.input)}"` });
 
 /** `BBUser00001,BBUser00002`, `BBUser00000-BBUser00099`, or a comma-separated mix; returns usernames. */
 const usersSchema = z.string().transform((text, ctx) => {
@@ -191,7 +213,8 @@ export function parseSuiteConfig(env: Env): SuiteConfig {
   const clientId = check('BB2_CLIENT_ID', clientIdSchema);
   const clientSecret = check('BB2_CLIENT_SECRET', clientSecretSchema);
   const redirectUri = check('BB2_REDIRECT_URI', redirectUriSchema, DEFAULTS.redirectUri);
-  check('BB2_API_VERSION', apiVersionSchema, DEFAULTS.apiVersion);
+  const apiVersions = check('BB2_API_VERSION', apiVersionsSchema, DEFAULTS.apiVersions);
+  const v2KnownDeviations = check('BB2_V2_KNOWN_DEVIATIONS', v2KnownDeviationsSchema);
   const users = check('BB2_USERS', usersSchema, DEFAULTS.users);
   const claimsUsers = check('BB2_CLAIMS_USERS', usersSchema);
   const requestMs = check('BB2_TIMEOUT_MS', timeoutSchema, String(DEFAULTS.timeoutMs));
@@ -250,7 +273,8 @@ export function parseSuiteConfig(env: Env): SuiteConfig {
       secret: new Secret(embedded ? LOCAL_CLIENT.secret : (clientSecret as string), 'client secret'),
       redirectUri: redirectUri as string,
     },
-    apiVersion: 'v1',
+    apiVersions: apiVersions as ApiVersion[],
+    v2KnownDeviations,
     users: users as string[],
     claimsUsers,
     retries: retries as number,
@@ -290,6 +314,19 @@ export function loadSuiteConfigOrExit(options?: LoadOptions): SuiteConfig {
     }
     throw error;
   }
+}
+
+/**
+ * The known v2 deviations a target's responses are allowed, as notes. The embedded sandbox renders
+ * today's BFD shapes, and so must any other BB2 implementation: only today's deviations ('current'),
+ * so that a server serving an older shape fails instead of passing with a note. The real sandbox's
+ * only published v2 capture (2021) has the 2020-2021 shapes, so against it those are notes too ('all');
+ * each is still reported, naming the deviation. BB2_V2_KNOWN_DEVIATIONS overrides the choice (e.g. for
+ * a proxy in front of the real sandbox).
+ */
+export function v2DeviationsFor(config: Pick<SuiteConfig, 'target' | 'v2KnownDeviations'>): V2KnownDeviations {
+  if (config.v2KnownDeviations !== undefined) return config.v2KnownDeviations;
+  return config.target.kind === 'external' && config.target.baseUrl === REAL_SANDBOX_ORIGIN ? 'all' : 'current';
 }
 
 /** Set by Playwright's webServer (named group `bb2_port`) once the embedded sandbox listens. */

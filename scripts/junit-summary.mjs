@@ -1,5 +1,5 @@
 // Nightly job summary (markdown on stdout, for $GITHUB_STEP_SUMMARY) from a Playwright JUnit report:
-// counts, then each failed check under its cause (lib/reporting/failure-causes.mjs, as the Allure
+// counts, then each failed check (with the API version it ran for) under its cause (lib/reporting/failure-causes.mjs, as the Allure
 // categories file them).
 // Writes failed=<n> to $GITHUB_OUTPUT for the verdict job. Hand-written XML reading: the JUnit file has
 // one flat shape (testsuite > testcase > failure) and the project has no XML parser to spare.
@@ -25,13 +25,19 @@ const xml = readFileSync(file, 'utf8');
 const groups = Object.fromEntries(FAILURE_CAUSES.map((cause) => [cause.name, []]));
 let total = 0;
 let skipped = 0;
+// Each testsuite names its Playwright project in `hostname`: the API version a check ran for (v1, v2).
+const projectBefore = (offset) => {
+  const suites = [...xml.slice(0, offset).matchAll(/<testsuite\b([^>]*)>/g)];
+  return suites.length === 0 ? '' : attribute(suites[suites.length - 1][1], 'hostname');
+};
 for (const match of xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g)) {
   total += 1;
   const body = match[3] ?? '';
   if (/<skipped\b/.test(body)) skipped += 1;
   const failure = /<(failure|error)\b([^>]*)>([\s\S]*?)<\/\1>|<(failure|error)\b([^>]*)\/>/.exec(body);
   if (!failure) continue;
-  const title = `${attribute(match[1], 'classname')} › ${attribute(match[1], 'name')}`;
+  const project = projectBefore(match.index);
+  const title = `${project === '' ? '' : `[${project}] `}${attribute(match[1], 'classname')} › ${attribute(match[1], 'name')}`;
   const text = unescape(`${attribute(failure[2] ?? failure[5] ?? '', 'message')}\n${failure[3] ?? ''}`).replace(ANSI_COLOUR, '');
   const firstLine = text.split('\n').map((line) => line.trim()).find((line) => line.length > 0 && !/^\S+\.spec\.ts:\d+/.test(line)) ?? '';
   groups[failureCause(text).name].push(`- **${title}**: ${firstLine.slice(0, 300)}`);

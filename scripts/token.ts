@@ -1,5 +1,5 @@
 /**
- * `npm run token -- --user BBUser12345 [--json] [--no-personal-info]`
+ * `npm run token -- --user BBUser12345 [--api-version v1|v2] [--json] [--no-personal-info]`
  *
  * The exercise's second way in, automated: a synthetic beneficiary authorizes the configured client
  * in headless Chromium (the suite's own page objects), the code is exchanged, and the token response is
@@ -21,14 +21,17 @@ import { ConfigError, credentialsFor, loadSuiteConfig } from '../lib/config.js';
 import { createOAuthClient, OAuthResponseError } from '../lib/oauth/client.js';
 import { createState } from '../lib/oauth/pkce.js';
 import type { RunningSandbox } from '../sandbox/src/server.js';
-import { parseFlags, UsageError } from '../sandbox/src/cli-arguments.js';
+import { choiceFlag, parseFlags, UsageError } from '../sandbox/src/cli-arguments.js';
+import { API_VERSIONS, primaryApiVersion, type ApiVersion } from '../lib/api-version.js';
 
-const USAGE = `Usage: npm run token -- --user BBUser##### [--json] [--no-personal-info]
+const USAGE = `Usage: npm run token -- --user BBUser##### [--api-version v1|v2] [--json] [--no-personal-info]
 
 Authorizes the configured BB2 client as a synthetic beneficiary in headless Chromium (login and
 consent), exchanges the code, and prints the token response and curl commands that use it.
 
   --user BBUser#####     the synthetic beneficiary (password PW#####!)        (required)
+  --api-version V        v1 or v2: authorize at /V/o/ and print curl commands for /V/fhir (default:
+                         BB2_API_VERSION when it names one version, else v2; a token reads both)
   --json                 print only the token response JSON
   --no-personal-info     untick "Personal Information" on the consent screen
                          (the token then cannot read Patient or userinfo)
@@ -42,6 +45,8 @@ const EXERCISE_CALLBACK = new Set(['http://localhost:8000/callback', 'http://127
 
 interface Options {
   readonly username: string;
+  /** undefined: BB2_API_VERSION when it names one version, else v2. */
+  readonly apiVersion: ApiVersion | undefined;
   readonly json: boolean;
   readonly sharePersonalInfo: boolean;
 }
@@ -49,6 +54,7 @@ interface Options {
 function parseOptions(argv: string[]): Options | 'help' {
   const values = parseFlags(argv, {
     user: { type: 'string' },
+    'api-version': { type: 'string' },
     json: { type: 'boolean', default: false },
     'no-personal-info': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -56,7 +62,8 @@ function parseOptions(argv: string[]): Options | 'help' {
   if (values.help) return 'help';
   if (values.user === undefined) throw new UsageError('--user is required, e.g. --user BBUser12345');
   if (!/^BBUser\d{5}$/.test(values.user)) throw new UsageError(`--user must be BBUser followed by 5 digits, got "${values.user}"`);
-  return { username: values.user, json: values.json, sharePersonalInfo: !values['no-personal-info'] };
+  const apiVersion = choiceFlag('api-version', values['api-version'], API_VERSIONS);
+  return { username: values.user, apiVersion, json: values.json, sharePersonalInfo: !values['no-personal-info'] };
 }
 
 /** Messages go to stderr so that stdout carries only what the user asked for (and, with --json, only JSON). */
@@ -140,7 +147,7 @@ async function run(options: Options): Promise<void> {
     sandbox = await startSandbox({ port: 0, host: '127.0.0.1', logLevel: 'warn' });
     note(`Started the embedded BB2 sandbox at ${sandbox.url}`);
   }
-  const target = targetFromConfig(config, sandbox?.url);
+  const target = targetFromConfig(config, options.apiVersion ?? primaryApiVersion(config.apiVersions), sandbox?.url);
   const redirectUri = new URL(target.client.redirectUri);
   const state = createState();
   const listener = EXERCISE_CALLBACK.has(target.client.redirectUri) ? await listenForCallback(redirectUri, state) : undefined;
@@ -153,7 +160,7 @@ async function run(options: Options): Promise<void> {
     const context = await browser.newContext();
     context.setDefaultTimeout(target.timeouts.requestMs);
     context.setDefaultNavigationTimeout(target.timeouts.navigationMs);
-    note(`Authorizing as ${options.username} at ${target.baseUrl} ...`);
+    note(`Authorizing as ${options.username} at ${target.endpoints.authorize} (API ${target.apiVersion}) ...`);
     const authorization: BrowserAuthorization = await authorizeInBrowser({
       page: await context.newPage(),
       endpoints: target.endpoints,

@@ -1,5 +1,5 @@
 /**
- * Reading BB2 v1 (STU3) resources and searchset Bundles as the specs need them: entries, links, the
+ * Reading BB2 resources (v1 STU3, v2 R4) and searchset Bundles as the specs need them: entries, links, the
  * paging parameters in a link, an EOB's claim type and service date. Everything takes `unknown` (a
  * response body as received) and never throws: a malformed body gives undefined or an empty list,
  * and the checks that use these helpers report what is missing.
@@ -16,7 +16,7 @@ export interface BundleLink {
   readonly url: string;
 }
 
-/** The three resource types BB2 v1 serves (BB2-FHIR-PATH-01). */
+/** The three resource types BB2 v1 and v2 serve (BB2-FHIR-PATH-01). */
 export const BB2_RESOURCE_TYPES = ['Patient', 'Coverage', 'ExplanationOfBenefit'] as const;
 export type Bb2ResourceType = (typeof BB2_RESOURCE_TYPES)[number];
 
@@ -108,7 +108,7 @@ export function eobTypeCodes(eob: unknown): string[] {
 }
 
 /**
- * The date BFD's `service-date` search compares: the claim's through date, which v1 EOBs carry as
+ * The date BFD's `service-date` search compares: the claim's through date, which v1 and v2 EOBs carry as
  * billablePeriod.end; Part D events have no billable period, so their fill date (item.servicedDate).
  * Hand-written: a two-field lookup.
  */

@@ -1,5 +1,5 @@
 /**
- * A small client for BB2's v1 FHIR API (the BB2-FHIR-* requirements) over Playwright's APIRequestContext,
+ * A small client for BB2's FHIR API, v1 or v2 (the BB2-FHIR-* requirements), over Playwright's APIRequestContext,
  * so every call is a step in the test report. It returns what the server sent (status, headers, JSON,
  * text) and never throws on an error status: the specs judge responses, including wrong ones.
  *

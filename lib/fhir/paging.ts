@@ -12,7 +12,7 @@
  * following it continues the same search.
  */
 import type { Bb2RuleContext } from '../validation/bb2-rules.js';
-import { validateResource } from '../validation/validate.js';
+import { validateResource, type FhirValidation } from '../validation/validate.js';
 import type { Violation } from '../validation/violation.js';
 import {
   bundleLinks,
@@ -163,8 +163,10 @@ export function pageLinkProblems(bundle: unknown, context: PageLinkContext): str
 export interface WalkOptions {
   /** Stop after this many pages, for a server whose `next` links never end; default 200. */
   readonly maxPages?: number;
-  /** Validate every page as STU3 and against BB2's rules; default true. */
+  /** Validate every page (FHIR and BB2's rules of the API version); default true. */
   readonly validate?: boolean;
+  /** The API version the pages are validated for (the fixtures' `api`); default v1 (STU3). */
+  readonly api?: { readonly validation: FhirValidation };
   /** BB2 rule context (the token's patient, synthetic ids) for every page. */
   readonly bb2?: Bb2RuleContext;
 }
@@ -190,7 +192,7 @@ export interface SearchWalk {
   readonly pagingProblems: readonly string[];
   /** "ExplanationOfBenefit/x on page 3, first seen on page 1". */
   readonly duplicates: readonly string[];
-  /** STU3 and BB2-rule violations of every page (lib/validation/validate.ts); paths start with the page. */
+  /** FHIR and BB2-rule violations of every page (lib/validation/validate.ts); paths start with the page. */
   readonly violations: readonly Violation[];
   /** Warnings and known BB2 deviations of every page: reported, never failures. */
   readonly notes: readonly Violation[];
@@ -202,7 +204,8 @@ function pageLabel(page: { number: number; request: PageRequest }): string {
 
 /**
  * Searches, then follows each page's `next` link until a page has none. Each page is checked
- * (status, Bundle, total, entry count, links per BB2-FHIR-PAGING-03, and unless `validate: false` STU3 + BB2 rules);
+ * (status, Bundle, total, entry count, links per BB2-FHIR-PAGING-03, and unless `validate: false` the API
+ * version's FHIR release and BB2 rules);
  * the walk never throws on a bad page but records why it stopped.
  *
  * A `next` link to another origin or resource is not followed: the client would send its token there.
@@ -267,7 +270,7 @@ export async function walkSearch(client: FhirClient, resourceType: string, param
     }
 
     if (validate) {
-      const verdict = validateResource(body, { expectedType: 'Bundle', bb2: options.bb2 ?? {} });
+      const verdict = validateResource(body, { ...options.api?.validation, expectedType: 'Bundle', bb2: options.bb2 ?? {} });
       const onPage = (violation: Violation): Violation => ({ ...violation, path: `${label} › ${violation.path || '(root)'}` });
       violations.push(...verdict.violations.map(onPage));
       notes.push(...verdict.notes.map(onPage));

@@ -3,7 +3,9 @@
  * target's base URL. Paths keep BB2's trailing slashes where the route has one: without it Django
  * answers with a redirect, which a client must not rely on.
  */
-export type ApiVersion = 'v1' | 'v2';
+import type { ApiVersion } from '../api-version.js';
+
+export type { ApiVersion } from '../api-version.js';
 
 export interface Bb2Endpoints {
   readonly baseUrl: string;

@@ -2,10 +2,14 @@
  * A Playwright reporter placed before allure-playwright (after the redacting reporter). It gives
  * allure-playwright what the specs declare once, instead of Allure calls in every spec:
  *
- *   epic      the spec's area tag (@discovery, @oauth, @fhir, @testclient)
- *   feature   the spec's describe block (else its file name)
- *   story     one per requirement id of the requirement annotation, with its title from the catalogue
- *             ("BB2-OAUTH-PKCE-03 The code_verifier must match the code_challenge")
+ *   epic         the spec's area tag (@discovery, @oauth, @fhir, @testclient)
+ *   feature      the spec's describe block (else its file name)
+ *   story        one per requirement id the check cites in its project (its requirement annotation and
+ *                its API version's), with its title from the catalogue
+ *                ("BB2-OAUTH-PKCE-03 The code_verifier must match the code_challenge")
+ *   parentSuite  the API version the check ran for ("BB2 API v2 (FHIR R4)"): the Suites tab has one
+ *                tree per version (the project's name; allure-playwright also adds it as the parameter
+ *                "Project", so the v1 and v2 results of one check are two results, not retries)
  *   links     per requirement id, its public source and its entry in docs/requirements.md
  *             (lib/requirements/allure-links.ts)
  *   severity  the severity annotation
@@ -19,14 +23,15 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, Reporter, Suite, TestCase } from '@playwright/test/reporter';
-import { REQUIREMENT_ANNOTATION, requirementIds } from '../../fixtures/annotations.js';
+import { citedRequirementIds } from '../../fixtures/annotations.js';
+import { apiVersionSpec, isApiVersion } from '../api-version.js';
 import { requirementLinkAnnotations, requirementStory } from '../requirements/allure-links.js';
 import { ENVIRONMENT_METADATA_KEY, environmentProperties, type RunEnvironment } from './environment.js';
 
 export const AREA_EPICS: Readonly<Record<string, string>> = {
   '@discovery': 'Discovery documents',
   '@oauth': 'OAuth 2.0 authorization',
-  '@fhir': 'FHIR API (v1, STU3)',
+  '@fhir': 'FHIR API',
   '@testclient': 'BB2 test client',
   '@availability': 'Target availability',
 };
@@ -36,7 +41,12 @@ export interface AllureContextReporterOptions {
   readonly resultsDir: string;
 }
 
-/** The allure.label.* and link annotations for a test, from its tags, describe block and annotations. */
+/** The Suites tab's top level: the API version a project checks ("BB2 API v2 (FHIR R4)"), or the project's name. */
+export function versionSuiteName(project: string): string {
+  return isApiVersion(project) ? `BB2 API ${apiVersionSpec(project).label}` : project;
+}
+
+/** The allure.label.* and link annotations for a test, from its project, tags, describe block and annotations. */
 export function allureLabelAnnotations(test: Pick<TestCase, 'tags' | 'annotations' | 'parent' | 'location'>): Array<{ type: string; description: string }> {
   const labels: Array<{ type: string; description: string }> = [];
   const epic = test.tags.map((tag) => AREA_EPICS[tag]).find((name) => name !== undefined);
@@ -44,12 +54,12 @@ export function allureLabelAnnotations(test: Pick<TestCase, 'tags' | 'annotation
   const describe = test.parent.title;
   const feature = describe !== '' && test.parent.type === 'describe' ? describe : path.basename(test.location.file).replace(/\.(spec|setup)\.ts$/, '');
   labels.push({ type: 'allure.label.feature', description: feature });
+  const project = typeof test.parent.project === 'function' ? test.parent.project()?.name : undefined;
+  if (project !== undefined && project !== '') labels.push({ type: 'allure.label.parentSuite', description: versionSuiteName(project) });
+  for (const id of citedRequirementIds(test.annotations, project)) {
+    labels.push({ type: 'allure.label.story', description: requirementStory(id) }, ...requirementLinkAnnotations(id));
+  }
   for (const annotation of test.annotations) {
-    if (annotation.type === REQUIREMENT_ANNOTATION) {
-      for (const id of requirementIds(annotation.description)) {
-        labels.push({ type: 'allure.label.story', description: requirementStory(id) }, ...requirementLinkAnnotations(id));
-      }
-    }
     if (annotation.type === 'severity' && annotation.description) labels.push({ type: 'allure.label.severity', description: annotation.description });
   }
   return labels;

@@ -11,8 +11,9 @@ export const ENVIRONMENT_METADATA_KEY = 'bb2Environment';
 export interface RunEnvironment {
   readonly target: 'embedded' | 'external';
   readonly baseUrl: string;
+  /** The API versions checked: "v1, v2". */
   readonly apiVersion: string;
-  /** CapabilityStatement.fhirVersion read from the target's metadata endpoint. */
+  /** CapabilityStatement.fhirVersion of each version's metadata endpoint: "v1: 3.0.2, v2: 4.0.1". */
   readonly fhirVersion: string;
   readonly browser: string;
   readonly gitCommit: string;

@@ -1,7 +1,7 @@
 /**
  * Playwright globalSetup: checks that every worker of every shard gets users of its own (lib/users.ts;
  * the worker count and shard are known only here, after the command line), and records the run's
- * environment for the reports. The CapabilityStatement's fhirVersion, the browser's version and the
+ * environment for the reports. Each configured API version's CapabilityStatement fhirVersion, the browser's version and the
  * commit go into the config metadata (ENVIRONMENT_METADATA_KEY), from where allure-context-reporter.ts
  * writes Allure's environment, and into reports/environment.json. A target that does not answer never
  * stops the run here: it is the target-availability check's finding (tests/target-available.setup.ts),
@@ -80,16 +80,20 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   const suite = loadSuiteConfig();
   await checkUserAllocation(suite, config);
   const baseUrl = resolveBaseUrl(suite);
-  const endpoints = bb2Endpoints(baseUrl, suite.apiVersion);
-  const probes = Promise.all([probeFhirVersion(endpoints.metadata, suite.timeouts.requestMs, endpoints, suite.client.id), browserVersion()]);
+  // Every configured version's CapabilityStatement: "v1: 3.0.2, v2: 4.0.1".
+  const fhirVersions = suite.apiVersions.map(async (version) => {
+    const endpoints = bb2Endpoints(baseUrl, version);
+    return `${version}: ${await probeFhirVersion(endpoints.metadata, suite.timeouts.requestMs, endpoints, suite.client.id)}`;
+  });
+  const probes = Promise.all([browserVersion(), ...fhirVersions]);
   // While the probes wait on the network: the workers then load the compiled FHIR schemas instead of each compiling them.
   for (const line of warmValidatorCache()) console.log(line);
-  const [fhirVersion, browser] = await probes;
+  const [browser, ...declared] = await probes;
   const environment: RunEnvironment = {
     target: suite.target.kind,
     baseUrl,
-    apiVersion: suite.apiVersion,
-    fhirVersion,
+    apiVersion: suite.apiVersions.join(', '),
+    fhirVersion: declared.join(', '),
     browser,
     gitCommit: gitCommit(REPO_ROOT),
     node: process.version,

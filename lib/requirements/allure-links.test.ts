@@ -6,17 +6,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TestCase } from '@playwright/test/reporter';
-import { requirement } from '../../fixtures/annotations.js';
+import { requirement, requirementsPerVersion } from '../../fixtures/annotations.js';
 import { allureLabelAnnotations } from '../reporting/allure-context-reporter.js';
 import { coveragePageUrl, requirementLinkTemplates } from './allure-links.js';
 
 const CI = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'owner/bb2-conformance', GITHUB_SHA: 'c'.repeat(40) };
 
-function testWith(annotations: Array<{ type: string; description: string }>): Pick<TestCase, 'tags' | 'annotations' | 'parent' | 'location'> {
+function testWith(annotations: Array<{ type: string; description: string }>, project?: string): Pick<TestCase, 'tags' | 'annotations' | 'parent' | 'location'> {
   return {
     tags: ['@oauth'],
     annotations,
-    parent: { title: 'PKCE at /token', type: 'describe' } as TestCase['parent'],
+    parent: { title: 'PKCE at /token', type: 'describe', project: () => (project === undefined ? undefined : { name: project }) } as unknown as TestCase['parent'],
     location: { file: '/repo/tests/oauth/pkce.spec.ts', line: 1, column: 1 },
   };
 }
@@ -30,6 +30,18 @@ describe('requirements in the Allure report', () => {
     );
     const links = labels.filter((label) => label.type === 'tms').map((label) => label.description);
     assert.ok(links.includes('BB2-OAUTH-PKCE-03') && links.includes('RFC7636-4.6'), links.join());
+  });
+
+  it("labels a check with its project's API version and cites that version's requirements only", () => {
+    const annotations = [requirement('BB2-FHIR-PATH-01'), ...requirementsPerVersion('validResource')];
+    const stories = (project: string) =>
+      allureLabelAnnotations(testWith(annotations, project))
+        .filter((label) => label.type === 'allure.label.story')
+        .map((label) => label.description.split(' ')[0]);
+    assert.deepEqual(stories('v1'), ['BB2-FHIR-PATH-01', 'BB2-FHIR-STU3-01']);
+    assert.deepEqual(stories('v2'), ['BB2-FHIR-PATH-01', 'BB2-FHIR-R4-01', 'BB2-FHIR-V2PROFILE-01']);
+    const parentSuite = allureLabelAnnotations(testWith(annotations, 'v2')).find((label) => label.type === 'allure.label.parentSuite');
+    assert.equal(parentSuite?.description, 'BB2 API v2 (FHIR R4)');
   });
 
   it('links an id to its first public source, named by the id', () => {

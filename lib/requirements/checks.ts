@@ -15,15 +15,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JSONReport, JSONReportSuite, JSONReportTest } from '@playwright/test/reporter';
-import { REQUIREMENT_ANNOTATION, VIOLATED_ANNOTATION, requirementIds } from '../../fixtures/annotations.js';
+import { citedRequirementIds, VIOLATED_ANNOTATION, requirementIds } from '../../fixtures/annotations.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export type CheckStatus = 'passed' | 'failed' | 'flaky' | 'skipped';
 
 export interface Check {
-  /** "file › describe › test". */
+  /** "[project] file › describe › test" ("file › …" for a run without projects). */
   readonly title: string;
+  /** The Playwright project that ran it: an API version's (v1, v2) or `target`; '' when there is none. */
+  readonly project: string;
   /** The spec file, relative to the test directory (tests/). */
   readonly file: string;
   readonly line: number;
@@ -31,7 +33,7 @@ export interface Check {
   readonly tags: readonly string[];
   /** The final status in a run; 'skipped' in a listing. */
   readonly status: CheckStatus;
-  /** The ids of its requirement annotation, as written. */
+  /** The ids it cites in its project: its requirement annotation and its version's (fixtures/annotations.ts `citedRequirementIds`). */
   readonly requirements: readonly string[];
   /** Ids of the `violated` annotations its results carry (a run only). */
   readonly violated: readonly string[];
@@ -71,13 +73,16 @@ export function readChecks(report: JSONReport): ReadReport {
     for (const spec of suite.specs) {
       for (const test of spec.tests) {
         const annotations = annotationsOf(test);
+        const project = test.projectName ?? '';
+        const title = [...titles, spec.title].join(' › ');
         checks.push({
-          title: [...titles, spec.title].join(' › '),
+          title: project === '' ? title : `[${project}] ${title}`,
+          project,
           file: spec.file,
           line: spec.line,
           tags: [...spec.tags],
           status: STATUS[test.status] ?? 'failed',
-          requirements: [...new Set(idsOf(annotations, REQUIREMENT_ANNOTATION))],
+          requirements: citedRequirementIds(annotations, project),
           violated: [...new Set(idsOf(annotations, VIOLATED_ANNOTATION))],
         });
       }

@@ -6,6 +6,7 @@
  * (no dates, no machine paths), so a unit test can compare it with the committed page.
  */
 import { AREAS, STRENGTHS, type Requirement, type RequirementArea } from './catalogue.js';
+import type { Check } from './checks.js';
 import { isTested, type Coverage, type RequirementCoverage } from './coverage.js';
 
 export const COVERAGE_PAGE = 'docs/requirements.md';
@@ -48,16 +49,43 @@ function sourceLink(source: Requirement['sources'][number]): string {
   return `[${escapeMarkdown(url.replace(/^https?:\/\//, ''))}](${url})${detail}`;
 }
 
-/** "oauth/pkce.spec.ts › PKCE › refuses …" as a link to the spec file and the rest of the title. */
-function checkLink(title: string, file: string): string {
-  const rest = title.startsWith(`${file} › `) ? title.slice(file.length + 3) : title;
-  return `[${code(`tests/${file}`)}](../tests/${file}) › ${escapeMarkdown(rest)}`;
+/** A check's title without its project: "[v2] oauth/pkce.spec.ts › …" → "oauth/pkce.spec.ts › …". */
+function titleWithoutProject(check: Check): string {
+  return check.project !== '' && check.title.startsWith(`[${check.project}] `) ? check.title.slice(check.project.length + 3) : check.title;
+}
+
+/**
+ * "oauth/pkce.spec.ts › PKCE › refuses …" as a link to the spec file and the rest of the title, with the
+ * projects (API versions) that run it: one line for a check that runs in v1 and v2.
+ */
+function checkLines(checks: readonly Check[]): string[] {
+  const projects = new Map<string, { file: string; projects: string[] }>();
+  for (const check of checks) {
+    const title = titleWithoutProject(check);
+    const seen = projects.get(title) ?? { file: check.file, projects: [] };
+    if (check.project !== '') seen.projects.push(check.project);
+    projects.set(title, seen);
+  }
+  return [...projects]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([title, { file, projects: runIn }]) => {
+      const rest = title.startsWith(`${file} › `) ? title.slice(file.length + 3) : title;
+      const where = runIn.length === 0 ? '' : ` (${[...new Set(runIn)].sort().join(', ')})`;
+      return `  - [${code(`tests/${file}`)}](../tests/${file}) › ${escapeMarkdown(rest)}${where}`;
+    });
+}
+
+/** Checks counted once whatever the number of projects that run them. */
+function distinctChecks(checks: readonly Check[]): number {
+  return new Set(checks.map(titleWithoutProject)).size;
 }
 
 function statusWords(entry: RequirementCoverage): string {
   switch (entry.status.kind) {
-    case 'tested':
-      return `tested by ${entry.checks.length} check${entry.checks.length === 1 ? '' : 's'}`;
+    case 'tested': {
+      const count = distinctChecks(entry.checks);
+      return `tested by ${count} check${count === 1 ? '' : 's'}`;
+    }
     case 'through':
       return `tested through ${entry.status.through}`;
     case 'untested':
@@ -83,10 +111,10 @@ function renderEntry(entry: RequirementCoverage, coverage: Coverage): string[] {
   }
   lines.push(`- Sources: ${requirement.sources.map(sourceLink).join('; ')}`);
   if (entry.checks.length > 0) {
-    lines.push('- Checks:', ...[...entry.checks].sort((a, b) => a.title.localeCompare(b.title)).map((check) => `  - ${checkLink(check.title, check.file)}`));
+    lines.push('- Checks:', ...checkLines(entry.checks));
   } else if (status.kind === 'through') {
     const through = coverage.byId.get(status.through);
-    lines.push(`- Checks: those citing [${status.through}](#${status.through}) (${through?.checks.length ?? 0}), through the validator.`);
+    lines.push(`- Checks: those citing [${status.through}](#${status.through}) (${distinctChecks(through?.checks ?? [])}), through the validator.`);
   }
   if (status.kind === 'untested') {
     lines.push(`- Untested: ${escapeMarkdown(status.reason)}${status.through === undefined ? '' : ` (through [${status.through}](#${status.through}))`}`);

@@ -30,7 +30,7 @@ const catalogue = buildCatalogue([
 ]);
 
 function check(title: string, requirements: string[]): Check {
-  return { title: `oauth/token.spec.ts › ${title}`, file: 'oauth/token.spec.ts', line: 3, tags: ['oauth'], status: 'skipped', requirements, violated: [] };
+  return { title: `oauth/token.spec.ts › ${title}`, project: '', file: 'oauth/token.spec.ts', line: 3, tags: ['oauth'], status: 'skipped', requirements, violated: [] };
 }
 
 describe('coverage of the catalogue', () => {

@@ -55,9 +55,14 @@ describe('parseSweepArguments', () => {
     assert.throws(() => resolveSelection(sweep(['--users', '10', '--sample', '11']).selection!, []), (error: unknown) => error instanceof UsageError && /more than the 10 users/.test(error.message));
   });
 
+  it('--api-version takes v1 or v2', () => {
+    assert.equal(sweep(['--api-version', 'v2']).apiVersion, 'v2');
+    assert.equal(sweep(['--api-version', 'v1']).apiVersion, 'v1');
+    assert.equal(sweep([]).apiVersion, undefined);
+  });
+
   it('every mistake is a UsageError naming the flag', () => {
     assert.match(usageError(['--users', 'BBUser1']), /--users "BBUser1" is neither a synthetic user/);
-    assert.match(usageError(['--api-version', 'v2']), /v2 \(FHIR R4\) is not supported yet/);
     assert.match(usageError(['--api-version', 'v3']), /--api-version must be one of v1, v2/);
     assert.match(usageError(['--seed', '4']), /--seed chooses a sample/);
     assert.match(usageError(['--sample', 'many']), /--sample must be a whole number/);

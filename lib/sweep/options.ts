@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { choiceFlag, parseFlags, UsageError, wholeNumberFlag } from '../embedded-sandbox.js';
+import { API_VERSIONS, type ApiVersion } from '../api-version.js';
 import { REPO_ROOT } from '../config.js';
 import { MAX_PAGE_SIZE } from '../fhir/bundle.js';
 import { parseShard, parseUsersOption, population, sampleUsers, UserSelectionError, usersOfShard, type Shard } from './users.js';
@@ -22,7 +23,8 @@ Users (default: BB2_USERS, else BBUser00000-BBUser00099):
   --shard I/N            only shard I of N (every N-th user); shards never share a user
 
 Options:
-  --api-version V        v1 (default: BB2_API_VERSION, else v1); v2 is not supported yet
+  --api-version V        v1 (FHIR STU3) or v2 (FHIR R4 with the CARIN Blue Button profiles); default:
+                         BB2_API_VERSION when it names one version, else v2 (a resumed sweep keeps its own)
   --concurrency N        browser contexts sweeping at once, 1 to 32 (default 4)
   --rate N               at most N requests a second to the target, 0 = no limit
                          (default 10 for an external target, no limit for the embedded sandbox)
@@ -99,7 +101,7 @@ export interface SweepCommand {
   readonly kind: 'sweep';
   /** undefined: no selection flag (the configured users, or a resumed sweep's own). */
   readonly selection: SelectionOptions | undefined;
-  readonly apiVersion: 'v1' | undefined;
+  readonly apiVersion: ApiVersion | undefined;
   readonly concurrency: number;
   /** undefined: the default for the target. 0 = no limit. */
   readonly rate: number | undefined;
@@ -170,8 +172,7 @@ export function parseSweepArguments(argv: readonly string[], env: NodeJS.Process
     return { kind: 'merge', shardsDir: path.resolve(values.merge), outDir, fresh: values.fresh };
   }
   if (values.resume && values.fresh) throw new UsageError('--resume and --fresh contradict each other: choose one');
-  const apiVersion = choiceFlag('api-version', values['api-version'], ['v1', 'v2'] as const);
-  if (apiVersion === 'v2') throw new UsageError('--api-version v2 (FHIR R4) is not supported yet: the suite validates v1 (STU3) only');
+  const apiVersion = choiceFlag('api-version', values['api-version'], API_VERSIONS);
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   if (values.rate !== undefined && (!/^\d+(\.\d+)?$/.test(values.rate) || !Number.isFinite(rate))) {
     throw new UsageError(`--rate must be a number of requests a second (0 = no limit), got "${values.rate}"`);

@@ -17,6 +17,7 @@ import { appendUserResult, lockResultsDir, prepareResultsDir, readUserResults, r
 import { usersToSweep } from './run.js';
 import { dataStatus, elementOf, findingsByRule, type LocatedViolation, type UserResult } from './user-result.js';
 import { validateBody } from './validate.js';
+import { loadR4Sample } from '../validation/profiles/r4-samples.js';
 
 function violation(overrides: Partial<LocatedViolation>): LocatedViolation {
   return {
@@ -137,7 +138,16 @@ describe('the validator adapter', () => {
     const patient = { resourceType: 'Patient', id: '-19990000000001', birthDate: '12/14/1955' };
     const found = validateBody(patient, 'Patient', { apiVersion: 'v1', patientId: '-19990000000001' });
     assert.ok(found.some((one) => one.path === 'birthDate' && one.severity === 'error'), JSON.stringify(found));
-    assert.throws(() => validateBody(patient, 'Patient', { apiVersion: 'v2', patientId: 'x' }), /v1 \(STU3\) only/);
+  });
+
+  it('validates v2 bodies as the suite does: R4, the C4BB profiles and BB2\'s v2 rules', () => {
+    const patient = loadR4Sample('sandbox-bbuser29999/patient_bbuser29999.json');
+    const context = { apiVersion: 'v2', patientId: '-20140000010000' } as const;
+    assert.deepEqual(validateBody(patient, 'Patient', context).filter((one) => one.severity === 'error'), []);
+    const hashed = { ...patient, identifier: [...(patient.identifier as object[]), { system: 'https://bluebutton.cms.gov/resources/identifier/mbi-hash', value: 'a'.repeat(64) }] };
+    assert.ok(validateBody(hashed, 'Patient', context).some((one) => one.requirement === 'BB2-FHIR-IDENTIFIER-04' && one.severity === 'error'));
+    const unprofiled = { ...patient, meta: {} };
+    assert.ok(validateBody(unprofiled, 'Patient', context).some((one) => one.requirement === 'BB2-FHIR-V2PROFILE-01' && one.severity === 'error'));
   });
 });
 

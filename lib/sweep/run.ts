@@ -10,7 +10,8 @@ import { chromium, request as playwrightRequest, type APIRequestContext } from '
 import { targetFromConfig } from '../../fixtures/target.js';
 import { UsageError } from '../embedded-sandbox.js';
 import { chromiumLaunchOptions } from '../browser.js';
-import { loadSuiteConfig } from '../config.js';
+import { primaryApiVersion, type ApiVersion } from '../api-version.js';
+import { loadSuiteConfig, v2DeviationsFor } from '../config.js';
 import { Redactor } from '../reporting/redactor.js';
 import { TARGET_UNAVAILABLE_PREFIX, TargetUnavailableError } from '../reporting/target-errors.js';
 import { aggregate, type SweepSummary } from './aggregate.js';
@@ -81,14 +82,19 @@ export function usersToSweep(users: readonly string[], finished: ReadonlyMap<str
   });
 }
 
-/** What a resume must keep: the same users, API version and target as the sweep it continues. */
-function checkResume(run: RunRecord, command: SweepCommand, selection: ReturnType<typeof resolveSelection> | undefined, apiVersion: string, target: RunRecord['target']): void {
+/**
+ * What a resume must keep: the same users, API version and target as the sweep it continues.
+ * `configuredVersion`: BB2_API_VERSION when it names one version.
+ */
+function checkResume(run: RunRecord, command: SweepCommand, selection: ReturnType<typeof resolveSelection> | undefined, configuredVersion: ApiVersion | undefined, target: RunRecord['target']): void {
   const differences: string[] = [];
   if (selection !== undefined && (selection.description !== run.selection || selection.shard !== run.shard || selection.users.join(',') !== run.users.join(','))) {
     differences.push(`users (${selection.description}${selection.shard ? `, shard ${selection.shard}` : ''} vs ${run.selection}${run.shard ? `, shard ${run.shard}` : ''})`);
   }
   if (command.apiVersion !== undefined && command.apiVersion !== run.apiVersion) differences.push(`API version (${command.apiVersion} vs ${run.apiVersion})`);
-  if (apiVersion !== run.apiVersion && command.apiVersion === undefined) differences.push(`API version (BB2_API_VERSION=${apiVersion} vs ${run.apiVersion})`);
+  if (command.apiVersion === undefined && configuredVersion !== undefined && configuredVersion !== run.apiVersion) {
+    differences.push(`API version (BB2_API_VERSION=${configuredVersion} vs ${run.apiVersion})`);
+  }
   if (target.kind !== run.target.kind || (target.kind === 'external' && target.baseUrl !== run.target.baseUrl)) {
     differences.push(`target (${target.baseUrl ?? target.kind} vs ${run.target.baseUrl ?? run.target.kind})`);
   }
@@ -125,7 +131,9 @@ export function writeSummary(dir: string, summary: SweepSummary): void {
 
 export async function runSweep(command: SweepCommand, io: SweepIo): Promise<SweepOutcome> {
   const config = loadSuiteConfig();
-  const apiVersion = command.apiVersion ?? config.apiVersion;
+  // One version per sweep: the flag, else BB2_API_VERSION when it names one, else v2 (a resume keeps its own).
+  const configuredVersion = config.apiVersions.length === 1 ? config.apiVersions[0] : undefined;
+  const apiVersion: ApiVersion = command.apiVersion ?? primaryApiVersion(config.apiVersions);
   const selection = command.selection === undefined ? undefined : resolveSelection(command.selection, config.users);
   const targetInfo: RunRecord['target'] = config.target.kind === 'external' ? { kind: 'external', baseUrl: config.target.baseUrl } : { kind: 'embedded' };
   const fault = config.target.kind === 'embedded' ? process.env.BB2_SELFTEST_FAULT || undefined : undefined;
@@ -136,7 +144,7 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
     const existing = prepareResultsDir(command.outDir, command.mode);
     let run: RunRecord;
     if (existing !== undefined) {
-      checkResume(existing, command, selection, apiVersion, targetInfo);
+      checkResume(existing, command, selection, configuredVersion, targetInfo);
       if (existing.fault !== fault) {
         throw new UsageError(`--resume: the sweep in ${command.outDir} ran against ${existing.fault ? `fault mode ${existing.fault}` : 'the sandbox without a fault'}; BB2_SELFTEST_FAULT says ${fault ?? 'none'}`);
       }
@@ -167,7 +175,7 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
       sandbox = await startChildSandbox((line) => io.note(`sandbox: ${line}`));
       io.note(`Started the embedded sandbox at ${sandbox.url}${sandbox.fault ? ` with fault mode ${sandbox.fault}` : ''}`);
     }
-    const target = targetFromConfig(config, sandbox?.url);
+    const target = targetFromConfig(config, run.apiVersion, sandbox?.url);
     const limiter = new RateLimiter(requestRate(command.rate, target.kind));
     const clientSecrets = new Redactor();
     clientSecrets.addClient(target.client.clientId, target.client.clientSecret.reveal());
@@ -186,7 +194,7 @@ export async function runSweep(command: SweepCommand, io: SweepIo): Promise<Swee
     writeRun(command.outDir, run);
     // The sweep handles Ctrl-C itself (the users in flight finish); Playwright's own handlers would close the browser under them.
     const browser = await chromium.launch({ ...chromiumLaunchOptions(), handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
-    const deps = { browser, request, target, apiVersion: run.apiVersion, limiter, pageSize: command.pageSize };
+    const deps = { browser, request, target, apiVersion: run.apiVersion, v2KnownDeviations: v2DeviationsFor(config), limiter, pageSize: command.pageSize };
 
     const progress = new Progress({
       total: pending.length,

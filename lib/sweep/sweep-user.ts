@@ -20,14 +20,18 @@ import { Redactor } from '../reporting/redactor.js';
 import { apiFinding } from './api-rules.js';
 import { observeResponse, rateLimitedRequestContext, type RateLimiter } from './rate-limiter.js';
 import { dataStatus, findingsByRule, type LocatedViolation, type UserResult } from './user-result.js';
-import { validateBody, type ApiVersion } from './validate.js';
+import { validateBody, type ApiVersion, type ValidationContext } from './validate.js';
+import type { V2KnownDeviations } from '../config.js';
 
 export interface SweepUserDeps {
   readonly browser: Browser;
   /** Retries transient faults (lib/reporting/recorded-request.ts) and takes turns from the limiter. */
   readonly request: APIRequestContext;
+  /** The target's endpoints of the version swept. */
   readonly target: Bb2Target;
   readonly apiVersion: ApiVersion;
+  /** v2: which known BB2 profile deviations are notes (lib/config.ts `v2DeviationsFor`). */
+  readonly v2KnownDeviations: V2KnownDeviations;
   readonly limiter: RateLimiter;
   /** EOB page size (_count), at most BB2's 50. */
   readonly pageSize: number;
@@ -141,17 +145,17 @@ interface Fetched {
 }
 
 /** Validates one body and times it. */
-function validateInto(fetched: Fetched, body: unknown, expectedType: string, patientId: string, apiVersion: ApiVersion, where: string): void {
+function validateInto(fetched: Fetched, body: unknown, expectedType: string, context: ValidationContext, where: string): void {
   const started = performance.now();
-  for (const violation of validateBody(body, expectedType, { apiVersion, patientId })) fetched.violations.push({ ...violation, where });
+  for (const violation of validateBody(body, expectedType, context)) fetched.violations.push({ ...violation, where });
   fetched.validateMs += performance.now() - started;
 }
 
-function collectWalk(resourceType: string, walk: SearchWalk, fetched: Fetched, patientId: string, apiVersion: ApiVersion): void {
+function collectWalk(resourceType: string, walk: SearchWalk, fetched: Fetched, context: ValidationContext): void {
   fetched.pages += walk.pages.length;
   for (const page of walk.pages) {
     const where = `${resourceType} page ${page.number}`;
-    if (page.result.status === 200) validateInto(fetched, page.result.json, 'Bundle', patientId, apiVersion, where);
+    if (page.result.status === 200) validateInto(fetched, page.result.json, 'Bundle', context, where);
     fetched.resources[resourceType] = (fetched.resources[resourceType] ?? 0) + page.resources.length;
   }
   const where = `${resourceType} search`;
@@ -162,18 +166,19 @@ function collectWalk(resourceType: string, walk: SearchWalk, fetched: Fetched, p
 
 async function fetchAndValidate(fhir: FhirClient, patientId: string, deps: SweepUserDeps): Promise<Fetched> {
   const fetched: Fetched = { violations: [], resources: {}, pages: 0, validateMs: 0 };
+  const context: ValidationContext = { apiVersion: deps.apiVersion, patientId, v2KnownDeviations: deps.v2KnownDeviations };
   const patient = await fhir.read('Patient', patientId);
   if (patient.status === 200) {
     fetched.resources.Patient = 1;
-    validateInto(fetched, patient.json, 'Patient', patientId, deps.apiVersion, 'Patient read');
+    validateInto(fetched, patient.json, 'Patient', context, 'Patient read');
   } else {
     fetched.violations.push({ ...apiFinding('fetchFailed', 'Patient', `Patient read answered HTTP ${patient.status}: ${patient.bodyText.slice(0, 200)}`), where: 'Patient read' });
   }
   // Pages are validated here, through the sweep's validator adapter, not by the walker.
   const coverage = await walkSearch(fhir, 'Coverage', {}, { validate: false });
-  collectWalk('Coverage', coverage, fetched, patientId, deps.apiVersion);
+  collectWalk('Coverage', coverage, fetched, context);
   const eobs = await walkSearch(fhir, 'ExplanationOfBenefit', { _count: Math.min(deps.pageSize, MAX_PAGE_SIZE) }, { validate: false, maxPages: 1_000 });
-  collectWalk('ExplanationOfBenefit', eobs, fetched, patientId, deps.apiVersion);
+  collectWalk('ExplanationOfBenefit', eobs, fetched, context);
   return fetched;
 }
 

@@ -1,13 +1,16 @@
 /**
  * The sweep's one door to the suite's validators: every response body the sweep checks goes through
  * `validateBody`, and nothing else in lib/sweep imports lib/validation. It asks for the suite's one
- * verdict (lib/validation/validate.ts: schema, invariants, JSON rules, bindings and BB2's rules), whose
- * violations carry a machine rule id and their catalogue requirement.
+ * verdict (lib/validation/validate.ts: schema, invariants, JSON rules, bindings, for v2 the C4BB
+ * profiles, and BB2's rules of the API version), the same the suite's checks use, whose violations
+ * carry a machine rule id and their catalogue requirement.
  */
+import { apiVersionSpec, type ApiVersion } from '../api-version.js';
+import type { V2KnownDeviations } from '../config.js';
 import { validateResource } from '../validation/validate.js';
 import type { Violation } from '../validation/violation.js';
 
-export type ApiVersion = 'v1' | 'v2';
+export type { ApiVersion } from '../api-version.js';
 
 export interface SweepViolation {
   /** What the sweep aggregates by: the validator's machine rule id ("fhir:per-1", "binding:Coverage.status"). */
@@ -28,6 +31,8 @@ export interface ValidationContext {
   readonly apiVersion: ApiVersion;
   /** The token's patient: every bene id in the data must be it. */
   readonly patientId: string;
+  /** v2: which known BB2 profile deviations are notes (lib/config.ts `v2DeviationsFor`); default 'current'. */
+  readonly v2KnownDeviations?: V2KnownDeviations;
 }
 
 function normalise(violation: Violation, severity: 'error' | 'warning'): SweepViolation {
@@ -44,13 +49,13 @@ function normalise(violation: Violation, severity: 'error' | 'warning'): SweepVi
 }
 
 /**
- * Every violation in one response body (a resource or a searchset Bundle, entry by entry): the FHIR
- * release's rules and BB2's own, with the token's patient as the only bene id allowed (the synthetic
+ * Every violation in one response body (a resource or a searchset Bundle, entry by entry) of an API
+ * version: its FHIR release's rules (v2: with the C4BB profiles) and BB2's own, with the token's patient as the only bene id allowed (the synthetic
  * population has negative, synthetic, bene ids only); the verdict's notes (warnings, known BB2
  * deviations) come back as warnings.
  */
 export function validateBody(body: unknown, expectedType: string, context: ValidationContext): SweepViolation[] {
-  if (context.apiVersion !== 'v1') throw new Error(`the sweep validates API v1 (STU3) only; ${context.apiVersion} is not supported yet`);
-  const verdict = validateResource(body, { release: 'stu3', expectedType, bb2: { patientId: context.patientId, synthetic: true } });
+  const { release } = apiVersionSpec(context.apiVersion);
+  const verdict = validateResource(body, { release, v2ProfileDeviations: context.v2KnownDeviations ?? 'current', expectedType, bb2: { patientId: context.patientId, synthetic: true } });
   return [...verdict.violations.map((violation) => normalise(violation, 'error')), ...verdict.notes.map((note) => normalise(note, 'warning'))];
 }

@@ -1,11 +1,14 @@
 /**
- * Checks BB2 v1 responses against BB2's own rules (id formats, identifier systems, references,
- * claim-type codings, trimmed addresses, coverage parts, synthetic ids). The rules are data in
- * schemas/bb2-rules.json (sources in schemas/README.md); this module only interprets them.
+ * Checks BB2 responses against BB2's own rules (id formats, identifier systems and shapes, references,
+ * claim-type codings, trimmed addresses, coverage parts, synthetic ids), for API v1 (STU3) or v2 (R4).
+ * The rules are data in schemas/bb2-rules.json, each naming the API versions it applies to (sources in
+ * schemas/README.md); this module only interprets them. Which C4BB profile a v2 resource claims is the
+ * profile layer's rule (schemas/bb2-v2-profiles.json, lib/validation/profiles/bb2-v2.ts).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { API_VERSIONS, apiVersionSpec, type ApiVersion } from '../api-version.js';
 import { REQUIREMENT_ID } from '../requirements/catalogue.js';
 import { describeResource, formatPath, isJsonObject, owningResource, truncateValue, type JsonObject, type PathSegment, type Violation } from './violation.js';
 
@@ -33,12 +36,16 @@ const regex = z.string().refine(
   { message: 'not a valid regular expression' },
 );
 const elementPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'dotted element path');
+/** Keeps the nodes whose fields (keys may be dotted: `valueCoding.code`) have one of the listed string values. */
+const whereSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a field name, or a dotted path'), z.array(z.string()).min(1));
 const common = {
   id: z.string().min(1),
   /** The catalogue id of the requirement the rule checks (requirements/bb2.json). */
   requirement: z.string().regex(REQUIREMENT_ID, 'a requirement id of requirements/*.json'),
   name: z.string().min(1),
   resourceType: z.string().min(1),
+  /** The API versions whose responses the rule applies to. */
+  apiVersions: z.array(z.enum(API_VERSIONS as [ApiVersion, ...ApiVersion[]])).min(1),
 };
 
 const ruleSchema = z.discriminatedUnion('check', [
@@ -46,7 +53,7 @@ const ruleSchema = z.discriminatedUnion('check', [
     ...common,
     check: z.literal('pattern'),
     path: elementPath,
-    where: z.record(z.string(), z.array(z.string())).optional(),
+    where: whereSchema.optional(),
     field: z.string().optional(),
     cardinality: z.enum(['0..1', '0..*', '1..1', '1..*']),
     pattern: regex,
@@ -62,7 +69,19 @@ const ruleSchema = z.discriminatedUnion('check', [
     system: z.string(),
     idPattern: regex,
     idGroup: z.number().int().min(0),
-    codeCase: z.enum(['upper', 'lower', 'same']),
+    /** The code is the id's group in this case… */
+    codeCase: z.enum(['upper', 'lower', 'same']).optional(),
+    /** …or the code this table gives for the group (the id's claim type → the HL7 claim-type code). */
+    codes: z.record(z.string(), z.string()).optional(),
+  }).refine((rule) => (rule.codeCase === undefined) !== (rule.codes === undefined), 'give exactly one of codeCase and codes'),
+  z.strictObject({
+    ...common,
+    /** Every node at `path` (those matching `where`) holds, at the dotted `element` below it, a node matching `elementWhere`. */
+    check: z.literal('contains'),
+    path: elementPath,
+    where: whereSchema.optional(),
+    element: elementPath,
+    elementWhere: whereSchema,
   }),
   z.strictObject({ ...common, check: z.literal('codingPresent'), path: elementPath, system: z.string(), exceptIdPattern: regex.optional() }),
   z.strictObject({
@@ -188,20 +207,36 @@ function checkBeneId(run: RuleRun, segments: readonly PathSegment[], beneId: str
   }
 }
 
+type Where = Readonly<Record<string, readonly string[]>>;
+
+/** A field of a node, or with a dotted key (`valueCoding.code`) a field below it; undefined where there is none. */
+function fieldOf(value: unknown, key: string): unknown {
+  let current = value;
+  for (const name of key.split('.')) current = isJsonObject(current) ? current[name] : undefined;
+  return current;
+}
+
+/** The nodes whose fields (a key may be dotted) have one of the listed values, for every key of `where`; all nodes without `where`. */
+function filterWhere(selected: Selected[], where: Where | undefined): Selected[] {
+  if (where === undefined) return selected;
+  return selected.filter(({ value }) => isJsonObject(value) && Object.entries(where).every(([key, allowed]) => allowed.includes(String(fieldOf(value, key)))));
+}
+
+/** "system http://… , code MC" for messages. */
+function describeWhere(where: Where): string {
+  return Object.entries(where).map(([key, values]) => `${key} ${values.join(' or ')}`).join(', ');
+}
+
 const CARDINALITY: Record<string, [number, number]> = { '0..1': [0, 1], '0..*': [0, Infinity], '1..1': [1, 1], '1..*': [1, Infinity] };
 
 function applyPattern(run: RuleRun, rule: Extract<Bb2Rule, { check: 'pattern' }>): void {
-  let selected = select(run.resource, run.base, rule.path);
-  if (rule.where) {
-    const where = rule.where;
-    selected = selected.filter(({ value }) => isJsonObject(value) && Object.entries(where).every(([key, allowed]) => allowed.includes(String(value[key]))));
-  }
+  let selected = filterWhere(select(run.resource, run.base, rule.path), rule.where);
   if (rule.field !== undefined) {
     const field = rule.field;
     selected = selected.filter(({ value }) => isJsonObject(value) && value[field] !== undefined).map(({ value, segments }) => ({ value: (value as JsonObject)[field], segments: [...segments, field] }));
   }
   const [min, max] = CARDINALITY[rule.cardinality] ?? [0, Infinity];
-  const described = rule.where ? `${rule.path}${rule.field ? `.${rule.field}` : ''} (${Object.entries(rule.where).map(([k, v]) => `${k} ${v.join(' or ')}`).join(', ')})` : rule.path;
+  const described = rule.where ? `${rule.path}${rule.field ? `.${rule.field}` : ''} (${describeWhere(rule.where)})` : rule.path;
   if (selected.length < min) {
     report(run, [...run.base, ...rule.path.split('.')], ruleName(rule), `${described} is missing`);
     return;
@@ -250,7 +285,8 @@ function applyCodingMatchesId(run: RuleRun, rule: Extract<Bb2Rule, { check: 'cod
   const id = run.resource.id;
   const prefix = typeof id === 'string' ? re(rule.idPattern).exec(id)?.[rule.idGroup] : undefined;
   if (prefix === undefined) return; // a malformed id is the id-format rule's to report
-  const expected = rule.codeCase === 'upper' ? prefix.toUpperCase() : rule.codeCase === 'lower' ? prefix.toLowerCase() : prefix;
+  const expected = rule.codes !== undefined ? rule.codes[prefix] : rule.codeCase === 'upper' ? prefix.toUpperCase() : rule.codeCase === 'lower' ? prefix.toLowerCase() : prefix;
+  if (expected === undefined) return; // a group the table does not name: the id-format rule's to report
   const codings = codingsWithSystem(run, rule.path, rule.system);
   if (codings.length === 0) {
     report(run, [...run.base, ...rule.path.split('.')], ruleName(rule), `no coding with system ${rule.system} (expected code ${expected} for id ${String(id)})`);
@@ -259,6 +295,16 @@ function applyCodingMatchesId(run: RuleRun, rule: Extract<Bb2Rule, { check: 'cod
   for (const { value, segments } of codings) {
     const code = (value as JsonObject).code;
     if (code !== expected) report(run, [...segments, 'code'], ruleName(rule), `code ${JSON.stringify(code)} disagrees with id ${String(id)} (expected ${expected})`, code);
+  }
+}
+
+function applyContains(run: RuleRun, rule: Extract<Bb2Rule, { check: 'contains' }>): void {
+  for (const { value, segments } of filterWhere(select(run.resource, run.base, rule.path), rule.where)) {
+    const found = filterWhere(select(value, segments, rule.element), rule.elementWhere);
+    if (found.length === 0) {
+      const which = rule.where ? ` (${describeWhere(rule.where)})` : '';
+      report(run, [...segments, ...rule.element.split('.')], ruleName(rule), `${rule.path}${which} has no ${rule.element} with ${describeWhere(rule.elementWhere)}`);
+    }
   }
 }
 
@@ -307,41 +353,58 @@ function applyRule(run: RuleRun, rule: Bb2Rule): void {
       return applyCodingMatchesId(run, rule);
     case 'codingPresent':
       return applyCodingPresent(run, rule);
+    case 'contains':
+      return applyContains(run, rule);
     case 'coverageParts':
       return applyCoverageParts(run, rule);
   }
 }
 
-function checkResource(root: unknown, resource: unknown, base: readonly PathSegment[], context: Bb2RuleContext, rules: Bb2RulesFile, out: Violation[]): void {
+/** The rules of one version's check, and the requirement a body that is no FHIR resource breaks. */
+interface RuleSet {
+  readonly file: Bb2RulesFile;
+  readonly rules: readonly Bb2Rule[];
+  readonly validResource: string;
+}
+
+function checkResource(root: unknown, resource: unknown, base: readonly PathSegment[], context: Bb2RuleContext, set: RuleSet, out: Violation[]): void {
   if (!isJsonObject(resource) || typeof resource.resourceType !== 'string') {
     out.push({
       ...describeResource(resource),
       path: formatPath([...base, ...(isJsonObject(resource) ? ['resourceType'] : [])]),
       ruleId: 'bb2:fhir-resource',
-      rule: 'BB2-FHIR-STU3-01: FHIR resource',
-      requirement: 'BB2-FHIR-STU3-01',
+      rule: `${set.validResource}: FHIR resource`,
+      requirement: set.validResource,
       ...(resource === undefined ? {} : { value: truncateValue(isJsonObject(resource) ? resource.resourceType : resource) }),
       message: isJsonObject(resource) ? 'resource has no resourceType' : 'expected a FHIR resource (a JSON object)',
     });
     return;
   }
-  const run: RuleRun = { root, resource, base, context, rules, out };
-  for (const rule of rules.rules) if (rule.resourceType === resource.resourceType) applyRule(run, rule);
+  const run: RuleRun = { root, resource, base, context, rules: set.file, out };
+  for (const rule of set.rules) if (rule.resourceType === resource.resourceType) applyRule(run, rule);
   if (resource.resourceType === 'Bundle' && Array.isArray(resource.entry)) {
     resource.entry.forEach((entry: unknown, index) => {
-      if (isJsonObject(entry) && entry.resource !== undefined) checkResource(root, entry.resource, [...base, 'entry', index, 'resource'], context, rules, out);
+      if (isJsonObject(entry) && entry.resource !== undefined) checkResource(root, entry.resource, [...base, 'entry', index, 'resource'], context, set, out);
     });
   }
 }
 
+/** The rules of one API version. */
+export function bb2RulesOf(apiVersion: ApiVersion, file: Bb2RulesFile = getBb2Rules()): Bb2Rule[] {
+  return file.rules.filter((rule) => rule.apiVersions.includes(apiVersion));
+}
+
 /**
- * Checks one BB2 v1 response body (a resource or a Bundle, entry by entry) against schemas/bb2-rules.json.
- * Returns [] when every rule holds. Resource types without rules (CapabilityStatement, OperationOutcome) pass.
+ * Checks one BB2 response body of an API version (a resource or a Bundle, entry by entry) against that
+ * version's rules of schemas/bb2-rules.json. Returns [] when every rule holds. Resource types without
+ * rules (CapabilityStatement, OperationOutcome) pass.
  */
-export function checkBb2Rules(resource: unknown, context: Bb2RuleContext = {}): Violation[] {
+export function checkBb2Rules(resource: unknown, context: Bb2RuleContext = {}, apiVersion: ApiVersion = 'v1'): Violation[] {
   if (context.patientId !== undefined && typeof context.patientId !== 'string') throw new TypeError(`checkBb2Rules: context.patientId must be a string, got ${typeof context.patientId}`);
   if (context.synthetic !== undefined && typeof context.synthetic !== 'boolean') throw new TypeError(`checkBb2Rules: context.synthetic must be a boolean, got ${typeof context.synthetic}`);
   const out: Violation[] = [];
-  checkResource(resource, resource, [], context, getBb2Rules(), out);
+  const file = getBb2Rules();
+  const set: RuleSet = { file, rules: bb2RulesOf(apiVersion, file), validResource: apiVersionSpec(apiVersion).requirements.validResource[0] as string };
+  checkResource(resource, resource, [], context, set, out);
   return out;
 }

@@ -38,6 +38,11 @@ const deviationSchema = z.strictObject({
   /** The violation's paths relative to the resource, indices removed: "diagnosis.diagnosis[x]". */
   paths: z.array(z.string()).min(1),
   when: conditionSchema.optional(),
+  /**
+   * '2021': seen only in BB2's 2020-2021 v2 captures, not in BFD's current responses; tolerated only when
+   * the caller tolerates those older shapes (validate.ts `v2ProfileDeviations: 'all'`). Default 'current'.
+   */
+  seenIn: z.enum(['current', '2021']).optional(),
   note: z.string().min(1),
   evidence: z.array(z.strictObject({ sample: z.string(), path: z.string() })).min(1),
   sources: z.array(z.strictObject({ url: z.string().url(), detail: z.string().optional() })).min(1),
@@ -135,6 +140,11 @@ export function matchDeviation(document: unknown, violation: Violation, deviatio
     return deviation;
   }
   return undefined;
+}
+
+/** The deviations today's data still shows: those `seenIn: '2021'` left out. */
+export function currentDeviationsOnly(deviations: readonly KnownDeviation[]): KnownDeviation[] {
+  return deviations.filter((deviation) => (deviation.seenIn ?? 'current') === 'current');
 }
 
 /** Splits violations into failures and notes: known deviations (and warnings) become notes. */

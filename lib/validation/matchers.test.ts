@@ -4,12 +4,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { expect } from './matchers.js';
+import { loadR4Sample } from './profiles/r4-samples.js';
 import { copy, loadSample } from './testdata/samples.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests poke into sample JSON freely
 
 const patient = (): Json => copy(loadSample('bb2-webserver-fixtures-v1', 'patient_read_v1.json')) as Json;
 const context = { patientId: '-20140000008325', synthetic: true };
+/** The API versions as the fixtures' `api` gives them to the matchers. */
+const V1 = { validation: { release: 'stu3' } } as const;
+const V2 = { validation: { release: 'r4', v2ProfileDeviations: 'current' } } as const;
+const v2Patient = (): Json => copy(loadR4Sample('sandbox-bbuser29999/patient_bbuser29999.json')) as Json;
+const v2Context = { patientId: '-20140000010000', synthetic: true };
 
 /** Runs a failing assertion and returns what Playwright threw. */
 function failure(assertion: () => void): Error & { matcherResult?: { name?: string; expected?: unknown; actual?: unknown; pass?: boolean } } {
@@ -50,14 +56,34 @@ describe('toBeValidStu3', () => {
   });
 });
 
+describe('toBeValidFhir', () => {
+  it("judges a body by the API version's release: a v1 Patient is valid STU3 and not v2's, a v2 claim valid R4 and not STU3", () => {
+    expect(patient()).toBeValidFhir(V1, 'Patient');
+    expect(v2Patient()).toBeValidFhir(V2, 'Patient');
+    const v2Claim = loadR4Sample('bfd-endpoint-responses-v2/eobReadCarrier.json');
+    expect(v2Claim).toBeValidFhir(V2, 'ExplanationOfBenefit');
+    expect(v2Claim).not.toBeValidFhir(V1, 'ExplanationOfBenefit');
+    const error = failure(() => expect(patient()).toBeValidFhir(V2, 'Patient'));
+    assert.match(error.message, /toBeValidFhir/);
+  });
+
+  it('v2 includes the C4BB profile layer: a Patient that claims no profile fails BB2-FHIR-V2PROFILE-01', () => {
+    const body = v2Patient();
+    delete body.meta.profile;
+    const error = failure(() => expect(body).toBeValidFhir(V2, 'Patient'));
+    assert.match(error.message, /BB2-FHIR-V2PROFILE-01/);
+  });
+});
+
 describe('toFollowBb2Rules', () => {
   it('passes on a real BB2-served sample for its patient', () => {
-    expect(patient()).toFollowBb2Rules(context);
-    expect(patient()).toFollowBb2Rules();
+    expect(patient()).toFollowBb2Rules(V1, context);
+    expect(patient()).toFollowBb2Rules(V1);
+    expect(v2Patient()).toFollowBb2Rules(V2, v2Context);
   });
 
   it("fails with the formatted violations when the body is another bene's", () => {
-    const error = failure(() => expect(patient()).toFollowBb2Rules({ patientId: '-20140000000001' }));
+    const error = failure(() => expect(patient()).toFollowBb2Rules(V1, { patientId: '-20140000000001' }));
     assert.match(error.message, /BB2-FHIR-DATA-02: belongs to the token's patient/);
     assert.deepEqual(error.matcherResult?.expected, { patientId: '-20140000000001' });
   });
@@ -65,7 +91,12 @@ describe('toFollowBb2Rules', () => {
   it('.not passes on a body that breaks a rule', () => {
     const body = patient();
     body.address[0].city = 'Baltimore';
-    expect(body).not.toFollowBb2Rules(context);
+    expect(body).not.toFollowBb2Rules(V1, context);
+  });
+
+  it("applies the API version's rules: a v1 Patient's hash identifiers break v2's", () => {
+    const error = failure(() => expect(patient()).toFollowBb2Rules(V2, context));
+    assert.match(error.message, /BB2-FHIR-IDENTIFIER-04/);
   });
 });
 

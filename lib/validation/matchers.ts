@@ -2,9 +2,13 @@
  * Playwright matchers for the validation verdict (lib/validation/validate.ts). Specs import `expect`
  * from here (or from the fixtures, which re-export it):
  *
- *   expect(body).toBeValidStu3('Bundle');                              // FHIR STU3: schema, invariants, JSON rules, bindings
- *   expect(body).toFollowBb2Rules({ patientId, synthetic: true });     // BB2's own rules
+ *   expect(body).toBeValidFhir(api, 'Bundle');                         // the API version's FHIR release (v1 STU3, v2 R4 +
+ *                                                                      // C4BB profiles): schema, invariants, JSON rules, bindings
+ *   expect(body).toBeValidStu3('Bundle');                              // FHIR STU3, whatever the version
+ *   expect(body).toFollowBb2Rules(api, { patientId, synthetic: true }); // BB2's own rules of the API version
  *   expect(walk).toHaveNoViolations();                                 // a verdict already computed (a paging walk)
+ *
+ * `api` is the API version under test (the fixtures' `api`): anything with its `validation` settings.
  *
  * A failure's message is the formatted list of violations (lib/validation/format.ts), also attached
  * to the test ("STU3 violations", "BB2 rule violations", "violations"), and the test gets one
@@ -15,7 +19,7 @@
 import { expect as baseExpect, test, type ExpectMatcherState, type MatcherReturnType, type TestInfo } from '@playwright/test';
 import type { Bb2RuleContext } from './bb2-rules.js';
 import { formatViolations } from './format.js';
-import { validateResource, type Verdict } from './validate.js';
+import { validateResource, type FhirValidation, type Verdict } from './validate.js';
 import type { Violation } from './violation.js';
 
 function currentTest(): TestInfo | undefined {
@@ -79,6 +83,15 @@ function result(state: ExpectMatcherState, name: string, verdict: Verdict, expec
   };
 }
 
+/** The API version a body is judged for: its release and known deviations (the fixtures' `api` has them). */
+export interface ValidatedApi {
+  readonly validation: FhirValidation;
+}
+
+function releaseLabel(api: ValidatedApi): string {
+  return (api.validation.release ?? 'stu3').toUpperCase();
+}
+
 function isVerdict(value: unknown): value is Verdict {
   return typeof value === 'object' && value !== null && Array.isArray((value as Verdict).violations) && Array.isArray((value as Verdict).notes);
 }
@@ -88,9 +101,17 @@ export const expect = baseExpect.extend({
   toBeValidStu3(this: ExpectMatcherState, received: unknown, expectedType?: string) {
     return result(this, 'toBeValidStu3', validateResource(received, { expectedType }), expectedType ?? 'a valid STU3 resource', 'STU3', 'STU3');
   },
-  /** The received body follows BB2's v1 rules (schemas/bb2-rules.json), for the token's patient when `context.patientId` is given. */
-  toFollowBb2Rules(this: ExpectMatcherState, received: unknown, context?: Bb2RuleContext) {
-    return result(this, 'toFollowBb2Rules', validateResource(received, { fhir: false, bb2: context ?? {} }), context ?? {}, "BB2's rules", 'BB2 rule');
+  /**
+   * The received body is valid FHIR of the API version's release (Bundle entries included): schema, invariants, JSON rules,
+   * required bindings, and for v2 (R4) the C4BB/US Core profiles BB2 serves; of `expectedType` when given.
+   */
+  toBeValidFhir(this: ExpectMatcherState, received: unknown, api: ValidatedApi, expectedType?: string) {
+    const label = releaseLabel(api);
+    return result(this, 'toBeValidFhir', validateResource(received, { ...api.validation, expectedType }), expectedType ?? `a valid ${label} resource`, label, label);
+  },
+  /** The received body follows BB2's rules of the API version (schemas/bb2-rules.json), for the token's patient when `context.patientId` is given. */
+  toFollowBb2Rules(this: ExpectMatcherState, received: unknown, api: ValidatedApi, context?: Bb2RuleContext) {
+    return result(this, 'toFollowBb2Rules', validateResource(received, { ...api.validation, fhir: false, bb2: context ?? {} }), context ?? {}, "BB2's rules", 'BB2 rule');
   },
   /** The received verdict ({ violations, notes }, e.g. a paging walk) has no violations; its notes are reported. */
   toHaveNoViolations(this: ExpectMatcherState, received: unknown) {

@@ -110,6 +110,20 @@ describe('known BB2 deviations are narrow', () => {
     delete currentV2.outcome; // the 2020 fixtures' tolerance does not reach current data
     assert.deepEqual(validateResource(currentV2, { release: 'r4' }).violations.map((v) => `${v.ruleId} ${v.path}`), ['schema:required outcome']);
   });
+
+  it("a 2020-2021 deviation is a note only when those shapes are tolerated ('all'), a failure with today's ('current')", () => {
+    // The embedded sandbox's carrier EOBs carry the 2020 fixture's meta.lastUpdated: only the mode keeps them strict.
+    const fixture = sample('bb2-webserver-fixtures-v2/eob_read_carrier_v2.json');
+    assert.equal(fixture.outcome, undefined);
+    const tolerant = validateResource(fixture, { release: 'r4', v2ProfileDeviations: 'all' });
+    assert.ok(tolerant.notes.some((note) => note.path === 'outcome' && note.knownDeviation === 'bb2-v2-fixtures-eob-mandatory-elements-missing'));
+    assert.ok(!tolerant.violations.some((violation) => violation.path === 'outcome'));
+    const strict = validateResource(fixture, { release: 'r4', v2ProfileDeviations: 'current' });
+    assert.ok(strict.violations.some((violation) => violation.path === 'outcome' && violation.requirement === 'FHIR-R4-SCHEMA-required'), summary(strict.violations));
+
+    const capability = sample('bb2-webserver-fixtures-v2/fhir_meta_v2.json'); // a deviation BB2 still shows stays a note
+    assert.deepEqual(validateResource(capability, { release: 'r4', v2ProfileDeviations: 'current' }).violations, []);
+  });
 });
 
 describe('one problem, one violation', () => {

@@ -1,9 +1,11 @@
 /**
- * The v1 CapabilityStatement, `GET /v1/fhir/metadata` (BB2-DISCOVERY-METADATA-01..06): served without a
- * token, valid STU3, trimmed by BB2 to Patient, Coverage and ExplanationOfBenefit with read and
- * search-type, JSON formats, and a security block whose SMART oauth-uris agree with discovery (BB2-DISCOVERY-OIDC-02).
+ * The CapabilityStatement of the API version under test, `GET /v1/fhir/metadata` or `/v2/fhir/metadata`
+ * (BB2-DISCOVERY-METADATA-01..07): served without a token, valid FHIR of the version's release (STU3,
+ * R4) declaring that release, trimmed by BB2 to Patient, Coverage and ExplanationOfBenefit with read and
+ * search-type, JSON formats, and a security block whose SMART oauth-uris agree with discovery
+ * (BB2-DISCOVERY-OIDC-02), in both versions.
  */
-import { expect, getJson, requirement, severity, test, type HttpResult } from '../../fixtures/index.js';
+import { expect, getJson, requirement, requirementsPerVersion, severity, test, type HttpResult } from '../../fixtures/index.js';
 
 const TAGS = ['@discovery'];
 const OAUTH_URIS = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
@@ -23,7 +25,7 @@ interface CapabilityStatement {
   }>;
 }
 
-test.describe('CapabilityStatement (/v1/fhir/metadata)', () => {
+test.describe('CapabilityStatement (/fhir/metadata of the API version)', () => {
   let metadata: HttpResult;
 
   test.beforeEach(async ({ request, target }) => {
@@ -41,18 +43,18 @@ test.describe('CapabilityStatement (/v1/fhir/metadata)', () => {
   );
 
   test(
-    'is a valid STU3 CapabilityStatement',
-    { tag: TAGS, annotation: [requirement('BB2-FHIR-STU3-01'), severity('critical')] },
-    async () => {
-      expect(metadata.json).toBeValidStu3('CapabilityStatement');
+    "is a valid CapabilityStatement of the version's FHIR release (v1 STU3, v2 R4)",
+    { tag: TAGS, annotation: [...requirementsPerVersion('validResource'), severity('critical')] },
+    async ({ api }) => {
+      expect(metadata.json).toBeValidFhir(api, 'CapabilityStatement');
     },
   );
 
   test(
-    'declares FHIR version 3.0.x',
-    { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-METADATA-02'), severity('critical')] },
-    async () => {
-      expect((metadata.json as CapabilityStatement).fhirVersion).toMatch(/^3\.0\.\d+$/);
+    "declares the version's FHIR release: 3.0.x for v1, 4.0.x for v2",
+    { tag: TAGS, annotation: [...requirementsPerVersion('metadataFhirVersion'), severity('critical')] },
+    async ({ api }) => {
+      expect((metadata.json as CapabilityStatement).fhirVersion, `fhirVersion of the ${api.name} CapabilityStatement (FHIR ${api.releaseLabel})`).toMatch(api.fhirVersion);
     },
   );
 

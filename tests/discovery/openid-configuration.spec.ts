@@ -1,15 +1,17 @@
 /**
  * OpenID Connect discovery (BB2-DISCOVERY-OIDC-01..06): BB2 serves one document, built for v2, at
  * every v1 and v2 discovery path. Its endpoints are absolute URLs under the target (the issuer).
+ * The subject is the same whatever the API version under test, so these checks run once, in one
+ * version's project (@version-independent, playwright.config.ts); the last one fetches every path.
  */
 import { openidConfigurationVariants } from '../../lib/oauth/endpoints.js';
-import { expect, getJson, requirement, severity, test } from '../../fixtures/index.js';
+import { expect, getJson, requirement, severity, test, VERSION_INDEPENDENT_TAG } from '../../fixtures/index.js';
 
-const TAGS = ['@discovery'];
+const TAGS = ['@discovery', VERSION_INDEPENDENT_TAG];
 
 test.describe('OpenID configuration', () => {
   test(
-    'is served as JSON at the v1 discovery path without authentication',
+    "is served as JSON at the API version's discovery path (/v*/connect/.well-known/openid-configuration) without authentication",
     { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-OIDC-01'), severity('critical')] },
     async ({ request, target }) => {
       const response = await getJson(request, target.endpoints.openidConfiguration);

@@ -2,6 +2,7 @@
  * SMART App Launch configuration (BB2-DISCOVERY-SMART-01..06, BB2's `build_smart_config_endpoint`): the same
  * authorization, token and revocation endpoints as the OpenID configuration, PKCE S256 only, and
  * BB2's SMART capabilities. Unlike the OpenID document it has no issuer, userinfo or metadata URI.
+ * Each API version serves it at its own path (/v1/fhir/…, /v2/fhir/…): checked in each version's project.
  */
 import { expect, getJson, requirement, severity, test } from '../../fixtures/index.js';
 
@@ -32,7 +33,7 @@ const BB2_CAPABILITIES = [
 
 test.describe('SMART configuration', () => {
   test(
-    'is served as JSON at /v1/fhir/.well-known/smart-configuration without authentication',
+    "is served as JSON at the API version's /fhir/.well-known/smart-configuration without authentication",
     { tag: TAGS, annotation: [requirement('BB2-DISCOVERY-SMART-01'), severity('critical')] },
     async ({ request, target }) => {
       const response = await getJson(request, target.endpoints.smartConfiguration);

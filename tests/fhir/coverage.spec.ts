@@ -5,7 +5,7 @@
  */
 import { bundleResources, COVERAGE_PARTS, referenceOf, resourceId } from '../../lib/fhir/bundle.js';
 import { walkSearch } from '../../lib/fhir/paging.js';
-import { expect, requirement, severity, test } from '../../fixtures/fhir.js';
+import { expect, requirement, requirementsPerVersion, severity, test } from '../../fixtures/fhir.js';
 
 const TAGS = ['@fhir'];
 
@@ -23,10 +23,10 @@ test.describe('Coverage', () => {
   );
 
   test(
-    "search is one valid STU3 page with total 4, links per BB2's paging, following BB2's rules",
-    { tag: TAGS, annotation: [requirement('BB2-FHIR-PAGING-03', 'BB2-FHIR-DATA-04', 'BB2-FHIR-DATA-05', 'BB2-FHIR-ID-02', 'BB2-FHIR-DATA-02', 'BB2-FHIR-ID-01', 'BB2-FHIR-STU3-01'), severity('critical')] },
-    async ({ fhir, beneficiaryToken }) => {
-      const walk = await walkSearch(fhir, 'Coverage', {}, { bb2: { patientId: beneficiaryToken.patient, synthetic: true } });
+    "search is one page with total 4, links per BB2's paging, valid FHIR of the version's release, following BB2's rules",
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-PAGING-03', 'BB2-FHIR-DATA-04', 'BB2-FHIR-DATA-05', 'BB2-FHIR-ID-02', 'BB2-FHIR-DATA-02', 'BB2-FHIR-ID-01'), ...requirementsPerVersion('validResource'), severity('critical')] },
+    async ({ fhir, api, beneficiaryToken }) => {
+      const walk = await walkSearch(fhir, 'Coverage', {}, { api, bb2: { patientId: beneficiaryToken.patient, synthetic: true } });
       expect(walk.stopped).toBeUndefined();
       expect(walk.total, 'Bundle.total').toBe(COVERAGE_PARTS.length);
       expect(walk.pages).toHaveLength(1);
@@ -36,15 +36,15 @@ test.describe('Coverage', () => {
   );
 
   test(
-    'each Coverage of the search reads back by its id as a valid STU3 Coverage of the same beneficiary',
-    { tag: TAGS, annotation: [requirement('BB2-FHIR-PATH-01', 'BB2-FHIR-ID-02', 'BB2-FHIR-DATA-02', 'BB2-FHIR-STU3-01'), severity('critical')] },
-    async ({ fhir, beneficiaryToken }) => {
+    "each Coverage of the search reads back by its id as a valid Coverage of the version's release, of the same beneficiary",
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-PATH-01', 'BB2-FHIR-ID-02', 'BB2-FHIR-DATA-02'), ...requirementsPerVersion('validResource'), severity('critical')] },
+    async ({ fhir, api, beneficiaryToken }) => {
       for (const part of COVERAGE_PARTS) {
         const id = `${part}-${beneficiaryToken.patient}`;
         const response = await fhir.read('Coverage', id);
         expect(response.status, `Coverage/${id}: ${response.bodyText.slice(0, 300)}`).toBe(200);
-        expect(response.json).toBeValidStu3('Coverage');
-        expect(response.json).toFollowBb2Rules({ patientId: beneficiaryToken.patient, synthetic: true });
+        expect(response.json).toBeValidFhir(api, 'Coverage');
+        expect(response.json).toFollowBb2Rules(api, { patientId: beneficiaryToken.patient, synthetic: true });
         expect(resourceId(response.json), `Coverage/${id}`).toBe(id);
         expect(referenceOf(response.json, 'beneficiary'), `Coverage/${id} beneficiary`).toBe(`Patient/${beneficiaryToken.patient}`);
       }

@@ -9,7 +9,7 @@
  */
 import { CLAIM_TYPES, claimTypeOfId, describe, EOB_TYPE_SYSTEM, eobTypeCodes, resourceId, type FhirResource } from '../../lib/fhir/bundle.js';
 import { walkSearch } from '../../lib/fhir/paging.js';
-import { expect, requirement, severity, test } from '../../fixtures/fhir.js';
+import { expect, requirement, requirementsPerVersion, severity, test } from '../../fixtures/fhir.js';
 
 const TAGS = ['@fhir'];
 
@@ -28,13 +28,13 @@ test.describe('ExplanationOfBenefit type', () => {
   for (const type of CLAIM_TYPES) {
     test(
       `type=${type} returns exactly the beneficiary's ${type} claims`,
-      { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-03', 'BB2-FHIR-PAGING-03', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-03', 'BB2-FHIR-DATA-02', 'BB2-FHIR-STU3-01'), severity('critical')] },
-      async ({ claimsFhir, claimsBeneficiary, claimsEobs, target }) => {
+      { tag: TAGS, annotation: [requirement('BB2-FHIR-SEARCH-03', 'BB2-FHIR-PAGING-03', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-02'), ...requirementsPerVersion('validResource', 'claimTypeCodings'), severity('critical')] },
+      async ({ claimsFhir, api, claimsBeneficiary, claimsEobs, target }) => {
         const expected = claimsEobs.filter((eob) => claimTypeOfId(resourceId(eob) ?? '') === type);
         if (target.kind === 'embedded') {
           expect(expected.length, `${claimsBeneficiary.username} has ${type} claims on the embedded sandbox`).toBeGreaterThan(0);
         }
-        const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', { type, _count: 50 }, { bb2: { patientId: claimsBeneficiary.patient, synthetic: true } });
+        const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', { type, _count: 50 }, { api, bb2: { patientId: claimsBeneficiary.patient, synthetic: true } });
         expect(walk.stopped).toBeUndefined();
         expect.soft(notOfType(walk.resources, type), `entries that are not ${type}`).toEqual([]);
         expect.soft(idsOf(walk.resources), `the ${type} claims of the unfiltered search`).toEqual(idsOf(expected));
@@ -78,9 +78,9 @@ test.describe('ExplanationOfBenefit type', () => {
   );
 
   test(
-    'one claim of each type found reads back by id as a valid STU3 ExplanationOfBenefit of that type',
-    { tag: TAGS, annotation: [requirement('BB2-FHIR-PATH-01', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-02', 'BB2-FHIR-DATA-03', 'BB2-FHIR-STU3-01'), severity('critical')] },
-    async ({ claimsFhir, claimsBeneficiary, claimsEobs, target }) => {
+    "one claim of each type found reads back by id as a valid ExplanationOfBenefit of that type and of the version's release",
+    { tag: TAGS, annotation: [requirement('BB2-FHIR-PATH-01', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-02'), ...requirementsPerVersion('validResource', 'claimTypeCodings'), severity('critical')] },
+    async ({ claimsFhir, api, claimsBeneficiary, claimsEobs, target }) => {
       const typesFound = CLAIM_TYPES.filter((type) => claimsEobs.some((eob) => claimTypeOfId(resourceId(eob) ?? '') === type));
       if (target.kind === 'embedded') expect(typesFound, `${claimsBeneficiary.username}'s claim types`).toEqual([...CLAIM_TYPES]);
       expect(typesFound.length, 'claim types to read').toBeGreaterThan(0);
@@ -90,8 +90,8 @@ test.describe('ExplanationOfBenefit type', () => {
         expect.soft(response.status, `ExplanationOfBenefit/${id}: ${response.bodyText.slice(0, 200)}`).toBe(200);
         expect.soft(resourceId(response.json), `ExplanationOfBenefit/${id}`).toBe(id);
         expect.soft(eobTypeCodes(response.json), `ExplanationOfBenefit/${id} eob-type`).toEqual([type]);
-        expect.soft(response.json).toBeValidStu3('ExplanationOfBenefit');
-        expect.soft(response.json).toFollowBb2Rules({ patientId: claimsBeneficiary.patient, synthetic: true });
+        expect.soft(response.json).toBeValidFhir(api, 'ExplanationOfBenefit');
+        expect.soft(response.json).toFollowBb2Rules(api, { patientId: claimsBeneficiary.patient, synthetic: true });
       }
     },
   );

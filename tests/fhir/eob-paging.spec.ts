@@ -2,11 +2,12 @@
  * ExplanationOfBenefit search paged from the first page to the last (BB2-FHIR-PAGING-01, BB2-FHIR-PAGING-03):
  * BB2 always pages (default _count 10, at most 50); every page links first/last (next/previous where
  * they exist) with the right startIndex and _count; Bundle.total counts every match and equals the
- * entries seen; no claim comes twice; every EOB received is valid STU3 and follows BB2's rules.
+ * entries seen; no claim comes twice; every EOB received is valid FHIR of the API version's release
+ * (v1 STU3; v2 R4 with the C4BB profile of its claim type) and follows BB2's rules of the version.
  */
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lib/fhir/bundle.js';
 import { walkSearch } from '../../lib/fhir/paging.js';
-import { expect, requirement, severity, test } from '../../fixtures/fhir.js';
+import { expect, requirement, requirementsPerVersion, severity, test } from '../../fixtures/fhir.js';
 
 const TAGS = ['@fhir'];
 
@@ -33,10 +34,10 @@ test.describe('ExplanationOfBenefit paging', () => {
     );
 
     test(
-      `paged with ${label}: every ExplanationOfBenefit received is valid STU3 and follows BB2's rules`,
-      { tag: TAGS, annotation: [requirement('BB2-FHIR-STU3-01', 'BB2-FHIR-ID-03', 'BB2-FHIR-DATA-02', 'BB2-FHIR-DATA-03', 'BB2-FHIR-DATA-05'), severity('critical')] },
-      async ({ claimsFhir, claimsBeneficiary }) => {
-        const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', params, { bb2: { patientId: claimsBeneficiary.patient, synthetic: true } });
+      `paged with ${label}: every ExplanationOfBenefit received is valid FHIR of the version's release and follows BB2's rules`,
+      { tag: TAGS, annotation: [requirement('BB2-FHIR-ID-03', 'BB2-FHIR-DATA-02', 'BB2-FHIR-DATA-05'), ...requirementsPerVersion('validResource', 'claimTypeCodings'), severity('critical')] },
+      async ({ claimsFhir, api, claimsBeneficiary }) => {
+        const walk = await walkSearch(claimsFhir, 'ExplanationOfBenefit', params, { api, bb2: { patientId: claimsBeneficiary.patient, synthetic: true } });
         expect(walk.stopped).toBeUndefined();
         expect(walk.resources.length, 'EOBs received').toBeGreaterThan(0);
         expect(walk).toHaveNoViolations();

@@ -2,16 +2,19 @@
  * The sandbox test client's first way in (BB2-TESTCLIENT-*; BB2's Selenium test_auth_grant_fhir_calls_v2):
  * /testclient/ → "Get a Sample Authorization Token" → "Authorize as a Beneficiary" → Medicare.gov
  * login → Connect → back on /testclient/ with a token → the Patient, Coverage and ExplanationOfBenefit
- * pages, whose JSON must be valid STU3 following BB2's rules, and the `last` link of each Bundle page.
+ * result pages of the API version under test, whose JSON must be valid FHIR of that version's release
+ * following BB2's rules, and the `last` link of each Bundle page.
  *
- * One browser context walks through in order (serial), as a person would. The test client's pages
- * call API version 1 on the embedded sandbox; where the target's links call another version (the real
- * sandbox's v2 pages), the v1 page of the same name is opened by its URL, since the suite checks STU3.
+ * The home page authorizes on v2 and links the v2 pages (PatientV2, …), as BB2's does: the v2 project
+ * follows those links. BB2 keeps the v1 pages (/testclient/Patient, …) reachable with the same token:
+ * the v1 project opens them by their URL.
+ *
+ * One browser context walks through in order (serial), as a person would.
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { bundleResources, bundleTotal, DEFAULT_PAGE_SIZE, linkUrl, resourceId } from '../../lib/fhir/bundle.js';
-import { expect, requirement, severity, test } from '../../fixtures/fhir.js';
-import { logInAndDecide, TestClientAuthorizeLink, TestClientHome, TestClientResult, V1_RESULT_PATHS, type ApiCall } from '../../fixtures/pages/testclient-pages.js';
+import { expect, requirement, requirementsPerVersion, severity, test, type ApiUnderTest } from '../../fixtures/fhir.js';
+import { logInAndDecide, resultPagePath, TestClientAuthorizeLink, TestClientHome, TestClientResult, type ApiCall } from '../../fixtures/pages/testclient-pages.js';
 
 const TAGS = ['@testclient'];
 
@@ -36,18 +39,17 @@ test.describe('testclient: authorize as a beneficiary, then call the API', () =>
     await context?.close();
   });
 
-  /** Opens an API call from the home page and returns its result page, on API version 1. */
-  async function openApiCall(name: ApiCall): Promise<TestClientResult> {
-    await home.goto();
-    await home.apiCallLink(name).click();
+  /** Opens the result page of an API call for the version under test: by the home page's link where it links that version's pages, else by its URL. */
+  async function openApiCall(name: ApiCall, api: ApiUnderTest): Promise<TestClientResult> {
+    if (api.testClient.linkedFromHome) {
+      await home.goto();
+      await home.apiCallLink(name).click();
+    } else {
+      await page.goto(`${home.baseUrl}${resultPagePath(name, api)}`);
+    }
     const result = new TestClientResult(page);
     await expect(result.heading).toBeVisible();
-    const shown = await result.describe();
-    if (shown?.version !== 1) {
-      test.info().annotations.push({ type: 'note', description: `the ${name} link calls API version ${shown?.version ?? '?'}; opened ${V1_RESULT_PATHS[name]}` });
-      await page.goto(`${home.baseUrl}${V1_RESULT_PATHS[name]}`);
-      await expect(result.heading).toBeVisible();
-    }
+    expect(new URL(page.url()).pathname, `the ${name} page of API ${api.name}`).toBe(resultPagePath(name, api));
     return result;
   }
 
@@ -78,14 +80,17 @@ test.describe('testclient: authorize as a beneficiary, then call the API', () =>
   );
 
   test(
-    "the Patient page shows the beneficiary's Patient as valid STU3 following BB2's rules",
-    { tag: [...TAGS, '@fhir'], annotation: [requirement('BB2-TESTCLIENT-RESULTS-01', 'BB2-FHIR-STU3-01', 'BB2-FHIR-ID-01', 'BB2-FHIR-IDENTIFIER-01', 'BB2-FHIR-IDENTIFIER-02', 'BB2-FHIR-IDENTIFIER-03', 'BB2-FHIR-DATA-01'), severity('critical')] },
-    async () => {
-      const result = await openApiCall('Patient');
-      expect(await result.describe()).toEqual({ type: 'Patient', version: 1 });
+    "the version's Patient page shows the beneficiary's Patient, valid FHIR of the version's release, following BB2's rules",
+    {
+      tag: [...TAGS, '@fhir'],
+      annotation: [requirement('BB2-TESTCLIENT-RESULTS-01', 'BB2-TESTCLIENT-RESULTS-03', 'BB2-FHIR-ID-01', 'BB2-FHIR-DATA-01'), ...requirementsPerVersion('validResource', 'patientIdentifiers'), severity('critical')],
+    },
+    async ({ api }) => {
+      const result = await openApiCall('Patient', api);
+      expect(await result.describe()).toEqual({ type: 'Patient', version: api.testClient.version });
       const body = await result.body();
-      expect(body).toBeValidStu3('Patient');
-      expect(body).toFollowBb2Rules({ patientId: patient, synthetic: true });
+      expect(body).toBeValidFhir(api, 'Patient');
+      expect(body).toFollowBb2Rules(api, { patientId: patient, synthetic: true });
       expect(resourceId(body)).toBe(patient);
     },
   );
@@ -95,14 +100,17 @@ test.describe('testclient: authorize as a beneficiary, then call the API', () =>
     ['ExplanationOfBenefit', 'Bundle of ExplanationOfBenefit'],
   ] as const) {
     test(
-      `the ${name} page shows a valid STU3 Bundle, and its "last" link shows the last page`,
-      { tag: [...TAGS, '@fhir'], annotation: [requirement('BB2-TESTCLIENT-RESULTS-02', 'BB2-FHIR-STU3-01', 'BB2-FHIR-DATA-05'), severity('critical')] },
-      async () => {
-        const result = await openApiCall(name);
-        expect(await result.describe()).toEqual({ type, version: 1 });
+      `the version's ${name} page shows a Bundle, valid FHIR of the version's release, and its "last" link shows the last page`,
+      {
+        tag: [...TAGS, '@fhir'],
+        annotation: [requirement('BB2-TESTCLIENT-RESULTS-02', 'BB2-TESTCLIENT-RESULTS-03', 'BB2-FHIR-DATA-05'), ...requirementsPerVersion('validResource'), severity('critical')],
+      },
+      async ({ api }) => {
+        const result = await openApiCall(name, api);
+        expect(await result.describe()).toEqual({ type, version: api.testClient.version });
         const first = await result.body();
-        expect(first).toBeValidStu3('Bundle');
-        expect(first).toFollowBb2Rules({ patientId: patient, synthetic: true });
+        expect(first).toBeValidFhir(api, 'Bundle');
+        expect(first).toFollowBb2Rules(api, { patientId: patient, synthetic: true });
         const total = bundleTotal(first) ?? Number.NaN;
         const pages = Math.max(1, Math.ceil(total / DEFAULT_PAGE_SIZE));
         expect(await result.pagePosition(), 'the page position shown').toEqual([1, pages]);
@@ -110,8 +118,8 @@ test.describe('testclient: authorize as a beneficiary, then call the API', () =>
         await result.navLink('last').click();
         await expect(result.pageInfo).toContainText(`${pages}/${pages}`);
         const last = await result.body();
-        expect(last).toBeValidStu3('Bundle');
-        expect(last).toFollowBb2Rules({ patientId: patient, synthetic: true });
+        expect(last).toBeValidFhir(api, 'Bundle');
+        expect(last).toFollowBb2Rules(api, { patientId: patient, synthetic: true });
         expect(linkUrl(last, 'next'), 'the last page has no next link').toBeUndefined();
         expect(bundleResources(last), 'entries on the last page').toHaveLength(total - (pages - 1) * DEFAULT_PAGE_SIZE);
       },

@@ -10,6 +10,7 @@
  * the suite's go (BB2_REPORTS_DIR, default reports/); the Allure report shows the epic "Population sweep".
  */
 import { defineConfig } from '@playwright/test';
+import type { ApiVersionOptions } from '../../../fixtures/base.js';
 import suite from '../../../playwright.config.js';
 import { REPO_ROOT } from '../../config.js';
 import { sweepPlanOrExit } from './plan.js';
@@ -17,7 +18,7 @@ import { sweepPlanOrExit } from './plan.js';
 const plan = sweepPlanOrExit();
 const webServer = suite.webServer;
 
-export default defineConfig({
+export default defineConfig<unknown, ApiVersionOptions>({
   ...suite,
   testDir: '.',
   // The embedded sandbox's command is relative to the repository, not to this folder.
@@ -29,5 +30,6 @@ export default defineConfig({
   // The sweep's browser contexts are its own, closed after each login: screenshots at failure would only
   // show the redirect page; each batch attaches its findings instead.
   use: { ...suite.use, screenshot: 'off' },
-  projects: [{ name: 'sweep', testMatch: /user-batches\.spec\.ts$/ }],
+  // One API version per sweep (BB2_SWEEP_API_VERSION): the workers' target and logins are built for it.
+  projects: [{ name: 'sweep', testMatch: /user-batches\.spec\.ts$/, use: { apiVersion: plan.apiVersion } }],
 });

@@ -7,6 +7,8 @@
  */
 import * as allure from 'allure-js-commons';
 import { expect, severity, test } from '../../../fixtures/index.js';
+import { apiVersionSpec } from '../../api-version.js';
+import { v2DeviationsFor } from '../../config.js';
 import { aggregate } from '../aggregate.js';
 import { forEachConcurrently } from '../pool.js';
 import { requestRate } from '../options.js';
@@ -28,7 +30,7 @@ for (const batch of plan.batches) {
       annotation: [
         // Labelled here, so the Allure context reporter leaves them (it labels the suite's checks by area tag).
         { type: 'allure.label.epic', description: 'Population sweep' },
-        { type: 'allure.label.feature', description: 'API v1 (STU3)' },
+        { type: 'allure.label.feature', description: `API ${apiVersionSpec(plan.apiVersion).label}` },
         severity('normal'),
         { type: 'allure.label.severity', description: 'normal' },
       ],
@@ -36,7 +38,15 @@ for (const batch of plan.batches) {
     async ({ browser, playwright, target, suiteConfig }, testInfo) => {
       const api = await playwright.request.newContext({ timeout: target.timeouts.requestMs });
       const limiter = new RateLimiter(requestRate(plan.rate, target.kind));
-      const deps = { browser, request: sweepRequestContext(api, target, limiter, suiteConfig.retries), target, apiVersion: target.apiVersion, limiter, pageSize: plan.pageSize };
+      const deps = {
+        browser,
+        request: sweepRequestContext(api, target, limiter, suiteConfig.retries),
+        target,
+        apiVersion: target.apiVersion,
+        v2KnownDeviations: v2DeviationsFor(suiteConfig),
+        limiter,
+        pageSize: plan.pageSize,
+      };
       const results = new Map<string, UserResult>();
       const started = performance.now();
       try {

@@ -180,13 +180,21 @@ export const MUTATIONS: readonly Mutation[] = [
     path: 'meta.profile',
   },
   {
-    kind: 'contained resource: the provider Organization of an inpatient claim without a name',
+    // The provider Organization (id provider-org) without a name is a known current deviation (synthetic
+    // NPIs have no name: schemas/bb2-v2-profiles.json contained-organization-without-name); any other
+    // contained Organization without one is not.
+    kind: 'contained resource: a contained Organization other than the provider one, without a name',
     sample: `${BFD}eobReadInpatient.json`,
-    mutate: (eob) => delete list(eob, 'contained')[0]?.name,
+    mutate: (eob) => {
+      const organization = list(eob, 'contained')[0] as Json;
+      delete organization.name;
+      organization.id = 'billing-org';
+      const text = JSON.stringify(eob).replaceAll('"#provider-org"', '"#billing-org"');
+      Object.assign(eob, JSON.parse(text) as Json);
+    },
     rule: 'profile:us-core-organization:Organization.name:cardinality',
     requirement: 'USCORE-Organization',
     path: 'contained[0].name',
-    coveredBy2021Shapes: true,
   },
 ];
 

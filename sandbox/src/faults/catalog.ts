@@ -18,6 +18,7 @@ import { AVAILABLE_SCOPES } from '../oauth/scopes.js';
 import type { AccessGrant } from '../oauth/types.js';
 import { numberForPatientId } from '../data/users.js';
 import { addMonthsUtc } from '../screens/dates.js';
+import { identityHash } from '../data/identity-hash.js';
 import { corruptServedResources, forEachRecord, inApiVersion, isEobOfType, isRecord, isResourceType, recordsIn, type ResourceSelector } from './corrupt.js';
 
 export const FAULT_AREAS = ['oauth', 'access', 'resources', 'paging', 'http'] as const;
@@ -151,6 +152,46 @@ function dayBefore(date: string): string {
   const day = new Date(`${date}T00:00:00Z`);
   day.setUTCDate(day.getUTCDate() - 1);
   return day.toISOString().slice(0, 10);
+}
+
+/** A carrier claim's billablePeriod ending the day before it starts (FHIR invariant per-1, STU3 and R4 alike). */
+function reverseBillablePeriod(eob: Record<string, unknown>): void {
+  const period = eob.billablePeriod;
+  if (isRecord(period) && typeof period.start === 'string') period.end = dayBefore(period.start);
+}
+
+/** The CapabilityStatement of one API version declaring another FHIR version (the other version's statement served). */
+function declaredFhirVersion(version: 1 | 2, fhirVersion: string): BehaviourOverrides {
+  return {
+    fhir: {
+      capabilityStatement: (statement, baseUrl, servedBy) => {
+        const served = defaultFhir.capabilityStatement(statement, baseUrl, servedBy);
+        return servedBy === version ? { ...served, fhirVersion } : served;
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// v2 (FHIR R4, C4BB) variants: each narrowed to the v2 API with `inApiVersion(2, …)`, so v1 stays clean
+
+const C4BB_PROFILE = 'http://hl7.org/fhir/us/carin-bb/StructureDefinition/';
+const US_MBI_SYSTEM = 'http://hl7.org/fhir/sid/us-mbi';
+const CLAIM_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/claim-type';
+
+/** A v2 fault that changes a copy of the v2 resources `select` accepts. */
+function corruptV2(select: ResourceSelector, mutate: (copy: Record<string, unknown>) => void): BehaviourOverrides {
+  return { fhir: { serveResource: corruptServedResources(inApiVersion(2, select), mutate) } };
+}
+
+/** The us-mbi identifiers of a v2 Patient. */
+function mbiIdentifiers(patient: Record<string, unknown>): Record<string, unknown>[] {
+  return recordsIn(patient.identifier).filter((identifier) => identifier.system === US_MBI_SYSTEM);
+}
+
+/** A /v2/fhir/… URL moved to /v1/fhir/… (a link builder that hard-codes v1). */
+function toV1(url: string): string {
+  return url.replace('/v2/fhir/', '/v1/fhir/');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -522,15 +563,8 @@ export const FAULT_MODES: readonly FaultMode[] = [
     area: 'resources',
     description: 'The v1 CapabilityStatement declares fhirVersion 4.0.1 (the v2 statement served at /v1).',
     requirement: 'BB2-DISCOVERY-METADATA-02',
-    overrides: {
-      fhir: {
-        capabilityStatement: (statement, baseUrl, version) => {
-          const served = defaultFhir.capabilityStatement(statement, baseUrl, version);
-          // v1 only: 4.0.1 is what v2 declares anyway.
-          return version === 1 ? { ...served, fhirVersion: '4.0.1' } : served;
-        },
-      },
-    },
+    // v1 only: 4.0.1 is what v2 declares anyway.
+    overrides: declaredFhirVersion(1, '4.0.1'),
   },
 
   // FHIR rules beyond the schema's shape: invariants, JSON representation, required bindings.
@@ -539,14 +573,7 @@ export const FAULT_MODES: readonly FaultMode[] = [
     area: 'resources',
     description: 'Carrier ExplanationOfBenefit billablePeriod ends the day before it starts (start and end computed from different claim dates).',
     requirement: 'FHIR-STU3-per-1',
-    overrides: {
-      fhir: {
-        serveResource: corruptServedResources(isEobOfType('carrier'), (eob) => {
-          const period = eob.billablePeriod;
-          if (isRecord(period) && typeof period.start === 'string') period.end = dayBefore(period.start);
-        }),
-      },
-    },
+    overrides: { fhir: { serveResource: corruptServedResources(isEobOfType('carrier'), reverseBillablePeriod) } },
   },
   {
     id: 'eob-extension-value-and-extensions',
@@ -751,6 +778,129 @@ export const FAULT_MODES: readonly FaultMode[] = [
     description: 'A read with a malformed Coverage or ExplanationOfBenefit id answers 404 instead of BFD\'s 400.',
     requirement: 'BB2-FHIR-ID-04',
     overrides: { fhir: { checkResourceId: () => undefined } },
+  },
+
+  // --- v2: FHIR R4 and the CARIN Blue Button profiles ------------------------------------------
+  {
+    id: 'v2-eob-carrier-inpatient-profile',
+    area: 'resources',
+    description: 'v2 carrier ExplanationOfBenefits claim the C4BB Inpatient-Institutional profile instead of Professional-NonClinician (a profile table shifted by one claim type).',
+    requirements: ['BB2-FHIR-V2PROFILE-01', 'C4BB-ExplanationOfBenefit-Inpatient-Institutional'],
+    overrides: corruptV2(isEobOfType('carrier'), (eob) => {
+      if (isRecord(eob.meta)) eob.meta.profile = [`${C4BB_PROFILE}C4BB-ExplanationOfBenefit-Inpatient-Institutional`];
+    }),
+  },
+  {
+    id: 'v2-eob-pde-profile-missing',
+    area: 'resources',
+    description: 'v2 Part D events are served without meta.profile (the profile is never set for pharmacy claims).',
+    requirements: ['BB2-FHIR-V2PROFILE-01', 'C4BB-ExplanationOfBenefit'],
+    overrides: corruptV2(isEobOfType('pde'), (eob) => {
+      if (isRecord(eob.meta)) delete eob.meta.profile;
+    }),
+  },
+  {
+    id: 'v2-eob-carrier-claim-type-institutional',
+    area: 'resources',
+    description: 'v2 carrier ExplanationOfBenefit.type carries the HL7 claim type "institutional" instead of "professional".',
+    requirements: ['BB2-FHIR-DATA-06', 'C4BB-ExplanationOfBenefit-Professional-NonClinician'],
+    overrides: corruptV2(isEobOfType('carrier'), (eob) => {
+      if (!isRecord(eob.type)) return;
+      for (const coding of recordsIn(eob.type.coding)) if (coding.system === CLAIM_TYPE_SYSTEM) coding.code = 'institutional';
+    }),
+  },
+  {
+    id: 'v2-coverage-subscriber-id-missing',
+    area: 'resources',
+    description: 'v2 Coverage resources lose subscriberId, which the C4BB Coverage profile requires (1..1).',
+    requirements: ['C4BB-Coverage', 'BB2-FHIR-V2PROFILE-01'],
+    overrides: corruptV2(isResourceType('Coverage'), (coverage) => delete coverage.subscriberId),
+  },
+  {
+    id: 'v2-coverage-plan-class-twice',
+    area: 'resources',
+    description: 'v2 Coverage resources carry their "plan" class twice (once per contract), beyond the C4BB plan slice\'s 0..1.',
+    requirements: ['C4BB-Coverage', 'BB2-FHIR-V2PROFILE-01'],
+    overrides: corruptV2(isResourceType('Coverage'), (coverage) => {
+      const plan = recordsIn(coverage.class).find((entry) => JSON.stringify(entry.type).includes('"plan"'));
+      if (plan && Array.isArray(coverage.class)) coverage.class.push({ ...structuredClone(plan), value: `${String(plan.value)} (second contract)` });
+    }),
+  },
+  {
+    id: 'v2-patient-mbi-type-missing',
+    area: 'resources',
+    description: 'The v2 Patient\'s us-mbi identifiers lose their type (MC, with the currency extension).',
+    requirement: 'BB2-FHIR-IDENTIFIER-05',
+    overrides: corruptV2(isResourceType('Patient'), (patient) => mbiIdentifiers(patient).forEach((identifier) => delete identifier.type)),
+  },
+  {
+    id: 'v2-patient-mbi-hash-identifier',
+    area: 'resources',
+    description: 'The v2 Patient carries v1\'s mbi-hash identifier beside the unhashed MBI (the v1 identifier mapper reused).',
+    requirement: 'BB2-FHIR-IDENTIFIER-04',
+    overrides: corruptV2(isResourceType('Patient'), (patient) => {
+      const [current] = mbiIdentifiers(patient);
+      if (Array.isArray(patient.identifier) && typeof current?.value === 'string') {
+        patient.identifier.push({ system: 'https://bluebutton.cms.gov/resources/identifier/mbi-hash', value: identityHash(current.value) });
+      }
+    }),
+  },
+  {
+    id: 'v2-patient-name-without-family-and-given',
+    area: 'resources',
+    description: 'The v2 Patient\'s names keep only a text, neither family nor given (US Core invariant us-core-8).',
+    requirement: 'USCORE-Patient-us-core-8',
+    overrides: corruptV2(isResourceType('Patient'), (patient) =>
+      recordsIn(patient.name).forEach((name) => {
+        name.text = [...(Array.isArray(name.given) ? name.given : []), name.family].filter((part) => typeof part === 'string').join(' ');
+        delete name.family;
+        delete name.given;
+      }),
+    ),
+  },
+  {
+    id: 'v2-eob-carrier-outcome-missing',
+    area: 'resources',
+    description: 'v2 carrier ExplanationOfBenefits are served without `outcome`, which R4 makes mandatory (as BB2\'s 2020 fixtures were).',
+    requirements: ['FHIR-R4-SCHEMA-required', 'BB2-FHIR-R4-01'],
+    overrides: corruptV2(isEobOfType('carrier'), (eob) => delete eob.outcome),
+  },
+  {
+    id: 'v2-eob-inpatient-use-missing',
+    area: 'resources',
+    description: 'v2 inpatient ExplanationOfBenefits are served without `use`, which R4 makes mandatory.',
+    requirements: ['FHIR-R4-SCHEMA-required', 'BB2-FHIR-R4-01'],
+    overrides: corruptV2(isEobOfType('inpatient'), (eob) => delete eob.use),
+  },
+  {
+    id: 'v2-eob-billable-period-reversed',
+    area: 'resources',
+    description: 'v2 carrier ExplanationOfBenefit billablePeriod ends the day before it starts (R4 invariant per-1).',
+    requirements: ['FHIR-R4-per-1', 'BB2-FHIR-R4-01'],
+    overrides: corruptV2(isEobOfType('carrier'), reverseBillablePeriod),
+  },
+  {
+    id: 'v2-coverage-status-entitlement-text',
+    area: 'resources',
+    description: 'v2 Coverage.status carries the entitlement text "entitled" instead of a FinancialResourceStatusCodes code (R4 required binding).',
+    requirements: ['FHIR-R4-BINDING-Coverage.status', 'BB2-FHIR-R4-01'],
+    overrides: corruptV2(isResourceType('Coverage'), (coverage) => (coverage.status = 'entitled')),
+  },
+  {
+    id: 'v2-metadata-fhir-version-stu3',
+    area: 'resources',
+    description: 'The v2 CapabilityStatement declares fhirVersion 3.0.2 (the v1 statement served at /v2).',
+    requirement: 'BB2-DISCOVERY-METADATA-07',
+    overrides: declaredFhirVersion(2, '3.0.2'),
+  },
+  {
+    id: 'v2-paging-links-to-v1',
+    area: 'paging',
+    description: 'v2 search Bundles link their pages (first, next, previous, last) under /v1/fhir/ (a link builder that hard-codes v1), so a v2 client paging on gets STU3.',
+    requirement: 'BB2-FHIR-PAGING-03',
+    overrides: {
+      fhir: { pageLinks: (input) => defaultFhir.pageLinks(input).map((link) => (input.version === 2 ? { ...link, url: toV1(link.url) } : link)) },
+    },
   },
 ];
 
