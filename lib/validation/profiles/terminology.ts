@@ -89,10 +89,11 @@ export class Terminology {
   }
 
   /** A Coding (or Quantity, which has system and code too) against the ValueSet. */
-  codingMembership(valueSetUrl: string, coding: CodingLike): Membership {
+  codingMembership(valueSetUrl: string, coding: CodingLike | null): Membership {
     const expansion = this.expand(valueSetUrl);
     if ('unknown' in expansion) return { kind: 'unknown', reason: expansion.unknown };
-    if (typeof coding.code !== 'string') return NOT_MEMBER;
+    // A malformed coding (null, a string) is the JSON rules' and the schema's finding; here it is no member.
+    if (typeof coding !== 'object' || coding === null || typeof coding.code !== 'string') return NOT_MEMBER;
     return expansion.codes.has(key(typeof coding.system === 'string' ? coding.system : undefined, coding.code)) ? MEMBER : NOT_MEMBER;
   }
 
