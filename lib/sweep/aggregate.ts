@@ -141,7 +141,8 @@ export function aggregate(run: SweepRunInfo, selectedUsers: readonly string[], r
     },
     rules: [...rules.values()]
       .map(({ summary, users, examples }) => ({ ...summary, someUsers: users, examples }))
-      .sort((a, b) => b.users - a.users || b.violations - a.violations || byUserNumber(findingKey(a), findingKey(b))),
+      // Failures before notes (warnings, known deviations): the reader looks for what broke first.
+      .sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning') || b.users - a.users || b.violations - a.violations || byUserNumber(findingKey(a), findingKey(b))),
     users: { ok: okUsers, violations: violationUsers, loginFailed, targetUnavailable, notDone },
     notes,
   };

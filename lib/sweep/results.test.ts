@@ -87,6 +87,17 @@ describe('findings by rule', () => {
 });
 
 describe('aggregate', () => {
+  it('lists failing rules before notes, whatever the notes\' numbers', () => {
+    const note = violation({ rule: 'R4 invariant dom-6', requirement: 'FHIR-R4-dom-6', severity: 'warning', path: 'entry[0].resource' });
+    const results = new Map<string, UserResult>([
+      ['BBUser00000', result('BBUser00000', 'ok', [note])],
+      ['BBUser00001', result('BBUser00001', 'ok', [note])],
+      ['BBUser00002', result('BBUser00002', 'violations', [note, violation({})])],
+    ]);
+    const summary = aggregate(RUN_INFO, ['BBUser00000', 'BBUser00001', 'BBUser00002'], results);
+    assert.deepEqual(summary.rules.map((rule) => [rule.severity, rule.users]), [['error', 1], ['warning', 3]]);
+  });
+
   it('per rule: users, resources, violations, examples with user, path and value; per status: users; totals', () => {
     const results = new Map<string, UserResult>([
       ['BBUser00000', result('BBUser00000', 'ok')],
