@@ -37,7 +37,7 @@ const detected: FaultResult = {
   seconds: 7,
   selection,
 };
-const missed: FaultResult = { ...detected, id: 'count-ignored', area: 'fhir', requirements: ['BB2-FHIR-PAGING-03'], verdict: 'missed', caughtBy: [], otherFailures: [], failedCiting: 0, note: 'no check failed' };
+const missed: FaultResult = { ...detected, id: 'count-ignored', area: 'paging', requirements: ['BB2-FHIR-PAGING-03'], verdict: 'missed', caughtBy: [], otherFailures: [], failedCiting: 0, note: 'no check failed' };
 const unexercised: FaultResult = { ...missed, id: 'grant-expiration-12-months', area: 'oauth', verdict: 'not-exercised', testsRun: 0, seconds: 0, note: "no check's requests read oauth.x", selection: { ...selection, selected: 0, ran: 0, runs: [] } };
 
 const summary: SelftestSummary = {

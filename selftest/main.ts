@@ -32,7 +32,7 @@ import { REPORTS_DIR, RUNS_DIR, runSuite, stopActiveRuns, TEST_DIR, type Finishe
 import { longestFirst, runPool, workersFor } from './schedule.js';
 import { attributeSeams, citingFirst, selectChecks, serialSpecFiles, testListLines, type RunPlan, type Selection } from './selection.js';
 
-const USAGE = `Usage: npm run selftest [-- --fault ID,ID] [--parallel N] [--workers N] [--min-detection R] [--quick] [--verify-selection] [--suite-reports]
+const USAGE = `Usage: npm run selftest [-- --fault ID,ID | --skip ID,ID] [--parallel N] [--workers N] [--min-detection R] [--quick] [--verify-selection] [--suite-reports]
 
 Runs the suite once against the clean embedded sandbox (it must pass), recording which fault modes
 would have changed an answer to each check's requests; then every fault mode with its own faulty
@@ -41,6 +41,7 @@ it breaks fails, and fails again when retried. Writes reports/selftest.md, repor
 Allure results (reports/selftest/allure-results, shown by npm run report with the suite's).
 
   --fault ID,ID        only these fault modes (default: all that are detectable)
+  --skip ID,ID         all fault modes but these (npm test's sample: new fault modes join it)
   --parallel N         fault runs at once, each with its own sandbox (default 3)
   --workers N          most Playwright workers of a fault run (default 2; the clean run uses the suite's)
   --min-detection R    required detection rate, 0..1 (default 1 = every fault caught)
@@ -77,6 +78,7 @@ function wholeNumber(flag: string, raw: string | undefined, fallback: number): n
 function parseOptions(argv: readonly string[]): Options | 'help' {
   const values = parseFlags(argv, {
     fault: { type: 'string' },
+    skip: { type: 'string' },
     parallel: { type: 'string' },
     workers: { type: 'string' },
     'min-detection': { type: 'string' },
@@ -86,8 +88,11 @@ function parseOptions(argv: readonly string[]): Options | 'help' {
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
-  const faults = values.fault === undefined ? FAULT_MODES : values.fault.split(',').map((id) => id.trim()).filter((id) => id !== '').map(faultModeOrThrow);
-  if (faults.length === 0) throw new UsageError('--fault names no fault mode');
+  if (values.fault !== undefined && values.skip !== undefined) throw new UsageError('--fault and --skip exclude each other');
+  const ids = (list: string) => list.split(',').map((id) => id.trim()).filter((id) => id !== '').map((id) => faultModeOrThrow(id).id);
+  const skipped = new Set(values.skip === undefined ? [] : ids(values.skip));
+  const faults = values.fault === undefined ? FAULT_MODES.filter((mode) => !skipped.has(mode.id)) : ids(values.fault).map(faultModeOrThrow);
+  if (faults.length === 0) throw new UsageError(values.skip === undefined ? '--fault names no fault mode' : '--skip leaves no fault mode');
   const minDetection = values['min-detection'] === undefined ? 1 : Number(values['min-detection']);
   if (!(minDetection >= 0 && minDetection <= 1)) throw new UsageError(`--min-detection must be a number from 0 to 1, got "${values['min-detection']}"`);
   return {
