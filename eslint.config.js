@@ -7,7 +7,7 @@ const EMULATOR_PATH = '(^|/)sandbox/(src|test)/';
 const EMULATOR_MESSAGE = 'Suite code imports the embedded sandbox only through lib/embedded-sandbox.ts; add what you need there.';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'reports/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['node_modules/**', 'reports/**', 'test-results/**', 'playwright-report/**', '.scratch/**', 'allure-results/**', 'allure-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,5 @@
 // `npm run report [-- --no-open]`: renders the Allure 3 report of the last run (reports/allure-results)
+// and of the last self-test (reports/selftest/allure-results, the epic "Self-test", selftest/allure.ts)
 // as one HTML file that opens from disk (allurerc.mjs: singleFile), prints its path, then serves it on
 // 127.0.0.1 until Ctrl-C. --no-open (CI) stops after rendering.
 import { spawnSync, spawn } from 'node:child_process';
@@ -8,17 +9,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const reportsDir = path.resolve(root, process.env.BB2_REPORTS_DIR ?? 'reports');
-const results = path.join(reportsDir, 'allure-results');
+const suiteResults = path.join(reportsDir, 'allure-results');
+const selftestResults = path.join(reportsDir, 'selftest', 'allure-results');
+const hasResults = (dir) => existsSync(dir) && readdirSync(dir).some((file) => file.endsWith('-result.json'));
+const results = [suiteResults, selftestResults].filter(hasResults);
 const output = path.join(reportsDir, 'allure-report');
 const allure = path.join(root, 'node_modules', 'allure', 'cli.js');
 const open = !process.argv.includes('--no-open');
 
-if (!existsSync(results) || !readdirSync(results).some((file) => file.endsWith('-result.json'))) {
-  console.error(`No Allure results in ${path.relative(root, results)}: run the suite first (npx playwright test).`);
+if (results.length === 0) {
+  console.error(`No Allure results in ${path.relative(root, suiteResults)} or ${path.relative(root, selftestResults)}: run the suite (npx playwright test) or the self-test (npm run selftest) first.`);
   process.exit(2);
 }
 const started = Date.now();
-const generated = spawnSync(process.execPath, [allure, 'generate', results, '--config', path.join(root, 'allurerc.mjs'), '--output', output], {
+const generated = spawnSync(process.execPath, [allure, 'generate', ...results, '--config', path.join(root, 'allurerc.mjs'), '--output', output], {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],
   env: { ...process.env, BB2_REPORTS_DIR: reportsDir },

@@ -12,7 +12,8 @@ import { faultRequirements, type FaultArea, type FaultMode } from '../lib/embedd
 import { citedThrough, type Catalogue } from '../lib/requirements/catalogue.js';
 import type { Check, ReadReport } from '../lib/requirements/checks.js';
 
-export type Verdict = 'detected' | 'caught-elsewhere' | 'missed' | 'error';
+/** 'not-exercised': no check read a seam the fault replaces (selftest/selection.ts), so none could see it. */
+export type Verdict = 'detected' | 'caught-elsewhere' | 'missed' | 'not-exercised' | 'error';
 
 export interface CaughtCheck {
   /** "file › describe › test". */
@@ -41,6 +42,42 @@ export interface FaultResult {
   readonly seconds: number;
   /** Why a run was an error (no test ran), or other remarks. */
   readonly note?: string;
+  /** Which checks the fault ran with and why (selftest/selection.ts), and its runs. */
+  readonly selection?: SelectionSummary;
+  /** With --verify-selection: the same fault run with every spec file of its area, compared. */
+  readonly areaCheck?: AreaCheck;
+}
+
+export interface FaultRunSummary {
+  /** Its folder under reports/selftest/runs/. */
+  readonly folder: string;
+  readonly checks: number;
+  readonly workers: number;
+  readonly seconds: number;
+}
+
+export interface SelectionSummary {
+  /** The seams the fault replaces ("fhir.serveResource"). */
+  readonly seams: readonly string[];
+  /** Checks whose requests (or worker fixtures) read one of them in the clean run. */
+  readonly readers: number;
+  /** Checks to one of whose requests (or worker fixtures') the fault's seams would have answered differently: they can see it. */
+  readonly selected: number;
+  /** Of those, the ones that ran: the checks citing the fault's requirements first, the rest only if they did not detect it. */
+  readonly ran: number;
+  /** Set when every check ran because the fault changed an answer where no check can be named: where. */
+  readonly everyCheck?: string;
+  readonly runs: readonly FaultRunSummary[];
+}
+
+export interface AreaCheck {
+  readonly verdict: Verdict;
+  readonly testsRun: number;
+  readonly seconds: number;
+  /** Checks that failed in the area run but were not selected: each one a hole in the seam attribution. */
+  readonly failedOutsideSelection: readonly string[];
+  /** Citing checks that caught the fault in the area run. */
+  readonly caughtBy: readonly string[];
 }
 
 export function failedChecks(run: ReadReport): Check[] {
@@ -97,6 +134,29 @@ export function untestedArea(mode: FaultMode, areaTags: string): FaultResult {
   };
 }
 
+/** The result for a fault no check exercises: its seams answered no check's request differently in the clean run. */
+export function notExercised(mode: FaultMode, selection: SelectionSummary): FaultResult {
+  const seams = selection.seams.join(', ');
+  return {
+    ...baseResult(mode, 0),
+    verdict: 'not-exercised',
+    caughtBy: [],
+    otherFailures: [],
+    failedCiting: 0,
+    testsRun: 0,
+    note:
+      selection.readers === 0
+        ? `no check's requests read ${seams} in the clean run`
+        : `${seams} would have answered none of the requests of the ${selection.readers} check(s) reading it differently in the clean run`,
+    selection,
+  };
+}
+
+/** Two runs' checks as one (the checks citing the fault, then the rest of the selection). */
+export function combineRuns(runs: readonly ReadReport[]): ReadReport {
+  return { checks: runs.flatMap((run) => run.checks), errors: runs.flatMap((run) => run.errors) };
+}
+
 /** A confirmation run repeats the spec files of at most this many of a detection's citing failures. */
 export const CONFIRM_AT_MOST = 5;
 
@@ -148,6 +208,8 @@ export function describeResult(result: FaultResult): string {
       return `ERROR, ${result.note ?? 'no test ran'}`;
     case 'missed':
       return `MISSED, ${result.note ?? 'no check failed'}`;
+    case 'not-exercised':
+      return `NOT EXERCISED (a finding), ${result.note ?? 'no check reads its seam'}`;
   }
 }
 

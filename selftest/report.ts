@@ -6,7 +6,7 @@
 import type { FaultArea } from '../lib/embedded-sandbox.js';
 import { citedThrough, type Catalogue } from '../lib/requirements/catalogue.js';
 import type { Check } from '../lib/requirements/checks.js';
-import { cleanRunIsGreen, detectionRate, listTitles, type CleanResult, type FaultResult, type Verdict } from './judge.js';
+import { cleanRunIsGreen, detectionRate, listTitles, type AreaCheck, type CleanResult, type FaultResult, type SelectionSummary, type Verdict } from './judge.js';
 
 export interface UndetectableFault {
   readonly id: string;
@@ -34,7 +34,10 @@ export interface MatrixRow {
 export interface SelftestSummary {
   readonly generatedAt: string;
   readonly commit: string | undefined;
+  /** Most Playwright workers per fault run. */
   readonly workers: number | undefined;
+  /** Fault runs at once (selftest/schedule.ts). */
+  readonly parallel?: number;
   readonly minDetection: number;
   readonly clean: CleanResult;
   readonly faults: readonly FaultResult[];
@@ -44,6 +47,10 @@ export interface SelftestSummary {
   readonly detectionRate: number;
   /** Faults whose only failures were checks not citing what the fault breaks. */
   readonly caughtElsewhere: number;
+  /** Faults whose seams no check read in the clean run. */
+  readonly notExercised: number;
+  /** Faults that changed an answer in the clean run where no check can be named, with where (selftest/selection.ts). */
+  readonly unattributedFaults?: Readonly<Record<string, readonly string[]>>;
   /** Failed tests of the clean run. */
   readonly falseAlarms: number;
   readonly totalSeconds: number;
@@ -73,7 +80,7 @@ export function requirementMatrix(faults: readonly FaultResult[], listing: reado
 }
 
 export function summarize(
-  input: Omit<SelftestSummary, 'detectionRate' | 'caughtElsewhere' | 'falseAlarms' | 'passed' | 'matrix'>,
+  input: Omit<SelftestSummary, 'detectionRate' | 'caughtElsewhere' | 'notExercised' | 'falseAlarms' | 'passed' | 'matrix'>,
   listing: readonly Check[],
   catalogue: Catalogue,
 ): SelftestSummary {
@@ -83,6 +90,7 @@ export function summarize(
     matrix: requirementMatrix(input.faults, listing, catalogue),
     detectionRate: rate,
     caughtElsewhere: input.faults.filter((fault) => fault.verdict === 'caught-elsewhere').length,
+    notExercised: input.faults.filter((fault) => fault.verdict === 'not-exercised').length,
     falseAlarms: input.clean.failed.length,
     passed: cleanRunIsGreen(input.clean) && rate >= input.minDetection,
   };
@@ -92,7 +100,7 @@ function percent(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;
 }
 
-function duration(seconds: number): string {
+export function duration(seconds: number): string {
   return seconds >= 60 ? `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s` : `${seconds.toFixed(1)} s`;
 }
 
@@ -105,6 +113,7 @@ const VERDICT_WORDS: Readonly<Record<Verdict, string>> = {
   detected: 'detected',
   'caught-elsewhere': 'caught only by another check',
   missed: 'missed',
+  'not-exercised': 'not exercised',
   error: 'error',
 };
 
@@ -123,6 +132,7 @@ function faultCaughtCell(fault: FaultResult): string {
     case 'error':
       return `error: ${fault.note ?? ''}`;
     case 'missed':
+    case 'not-exercised':
       return fault.note ?? 'no check failed';
     case 'caught-elsewhere':
       return `none citing it; other failures: ${listTitles(fault.otherFailures)}`;
@@ -152,9 +162,10 @@ export function renderMarkdown(summary: SelftestSummary): string {
     `- False alarms (failures in the clean run): **${summary.falseAlarms}**${summary.clean.errors.length > 0 ? `, run errors: ${summary.clean.errors.length}` : ''}`,
     `- Clean run: ${summary.clean.passed} passed, ${summary.clean.failed.length} failed, ${summary.clean.skipped} skipped in ${duration(summary.clean.seconds)}`,
     `- Requirements broken by the faults run: ${summary.matrix.length}, caught by a check citing them: ${summary.matrix.filter((row) => row.caught).length}`,
-    `- Total time: ${duration(summary.totalSeconds)}${summary.workers === undefined ? '' : ` (${summary.workers} workers)`}`,
+    `- Total time: ${duration(summary.totalSeconds)}${summary.workers === undefined ? '' : ` (${summary.workers} workers)`}${summary.parallel === undefined ? '' : `, ${summary.parallel} fault runs at once`}`,
     '',
   ];
+  if (summary.notExercised > 0) lines.splice(lines.length - 2, 0, `- Not exercised (no check reads the fault's seam): **${summary.notExercised}**`);
   if (summary.clean.failed.length > 0 || summary.clean.errors.length > 0) {
     lines.push('## False alarms', '', ...summary.clean.failed.map((title) => `- ${cell(title)}`), ...summary.clean.errors.map((error) => `- error: ${cell(error)}`), '');
   }
@@ -170,6 +181,21 @@ export function renderMarkdown(summary: SelftestSummary): string {
       '| Fault | Breaks | Checks that failed |',
       '|---|---|---|',
       ...elsewhere.map((fault) => `| ${fault.id} | ${fault.requirements.join(', ')} | ${cell(listTitles(fault.otherFailures))} |`),
+      '',
+    );
+  }
+  const unexercised = summary.faults.filter((fault) => fault.verdict === 'not-exercised');
+  if (unexercised.length > 0) {
+    lines.push(
+      '## Findings: faults no check exercises',
+      '',
+      "In the clean run these faults' seams would have answered no check's requests (nor those of the worker fixtures",
+      'it used) differently, so no check can see them: a check of the requirement they break is missing, or does not',
+      'send the request that reaches the faulty answer.',
+      '',
+      '| Fault | Breaks | Seams |',
+      '|---|---|---|',
+      ...unexercised.map((fault) => `| ${fault.id} | ${fault.requirements.join(', ')} | ${fault.selection?.seams.join(', ') ?? ''} |`),
       '',
     );
   }
@@ -193,9 +219,66 @@ export function renderMarkdown(summary: SelftestSummary): string {
     ),
     '',
   );
+  lines.push(...selectionSection(summary));
+  lines.push(...areaCheckSection(summary.faults));
   if (summary.undetectable.length > 0) {
     lines.push('## Not run: faults the suite cannot observe', '', '| Fault | Area | Breaks | Why |', '|---|---|---|---|');
     lines.push(...summary.undetectable.map((fault) => `| ${fault.id} | ${fault.area} | ${fault.requirements.join(', ')} | ${cell(fault.reason)} |`), '');
   }
   return `${lines.join('\n')}\n`;
+}
+
+function runsCell(selection: SelectionSummary): string {
+  return selection.runs.map((run) => `${run.checks} checks, ${run.workers} worker${run.workers === 1 ? '' : 's'}, ${duration(run.seconds)} (${run.folder})`).join('; then ');
+}
+
+/** Which checks each fault ran with (selftest/selection.ts), and where the attribution fell back to every check. */
+function selectionSection(summary: SelftestSummary): string[] {
+  const selected = summary.faults.filter((fault) => fault.selection !== undefined);
+  if (selected.length === 0) return [];
+  const lines = [
+    '## Checks run per fault',
+    '',
+    'In the clean run the sandbox answered every request with its real seams and also evaluated each fault\'s seams on',
+    'the same arguments (sandbox/src/faults/seam-recorder.ts). A fault ran with the checks to whose requests, or to',
+    'the requests of a worker fixture they used, it would have answered differently (selftest/selection.ts): those',
+    'citing its requirements first, the others only when the first did not detect it. Each run is a folder under',
+    'reports/selftest/runs/ (its JSON report and output).',
+    '',
+    '| Fault | Seams | Checks reading them | Checks it can affect | Checks run | Runs |',
+    '|---|---|---:|---:|---:|---|',
+    ...selected.map((fault) => {
+      const selection = fault.selection as SelectionSummary;
+      const selectedCell = selection.everyCheck === undefined ? String(selection.selected) : `${selection.selected} (every check: ${cell(selection.everyCheck)})`;
+      return `| ${fault.id} | ${selection.seams.join(', ')} | ${selection.readers} | ${selectedCell} | ${selection.ran} | ${cell(runsCell(selection)) || 'none'} |`;
+    }),
+    '',
+  ];
+  const unattributed = Object.entries(summary.unattributedFaults ?? {});
+  if (unattributed.length > 0) {
+    lines.push('Faults that changed an answer in the clean run where no check can be named (they ran with every check):', '', ...unattributed.map(([fault, scopes]) => `- ${fault}: ${scopes.join(', ')}`), '');
+  }
+  return lines;
+}
+
+/** --verify-selection: each fault also run with its whole area; any check failing there but not selected is a hole. */
+function areaCheckSection(faults: readonly FaultResult[]): string[] {
+  const checked = faults.filter((fault) => fault.areaCheck !== undefined);
+  if (checked.length === 0) return [];
+  const holes = checked.filter((fault) => (fault.areaCheck?.failedOutsideSelection.length ?? 0) > 0 || fault.areaCheck?.verdict !== fault.verdict);
+  return [
+    '## Selection verified against the area runs',
+    '',
+    'With --verify-selection each fault also ran with every spec file of its area (selftest/areas.ts), as before the',
+    'seam selection. A check that failed there but was not selected, or a different verdict, would be a hole in the',
+    `attribution. ${holes.length === 0 ? `**None** in ${checked.length} faults.` : `**${holes.length} of ${checked.length} faults differ.**`}`,
+    '',
+    '| Fault | Verdict (selected) | Verdict (area) | Checks run (selected / area) | Time (selected / area) | Failed in the area run, not selected |',
+    '|---|---|---|---|---|---|',
+    ...checked.map((fault) => {
+      const area = fault.areaCheck as AreaCheck;
+      return `| ${fault.id} | ${VERDICT_WORDS[fault.verdict]} | ${VERDICT_WORDS[area.verdict]} | ${fault.testsRun} / ${area.testsRun} | ${duration(fault.seconds)} / ${duration(area.seconds)} | ${cell(listTitles(area.failedOutsideSelection)) || 'none'} |`;
+    }),
+    '',
+  ];
 }

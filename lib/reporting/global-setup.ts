@@ -14,6 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, request as playwrightRequest, type FullConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from '../browser.js';
+import { GLOBAL_SETUP_SCOPE, SCOPE_HEADER, SEAMS_VARIABLE } from '../check-scopes.js';
 import { ConfigError, loadSuiteConfig, REPO_ROOT, resolveBaseUrl, type SuiteConfig } from '../config.js';
 import { claimsUserFor, slotOfWorker, usersForSlot } from '../users.js';
 import { warmValidatorCache } from '../validation/warm-cache.js';
@@ -27,7 +28,9 @@ import { TargetUnavailableError } from './target-errors.js';
  * is up is decided by the target-availability check (tests/target-available.setup.ts), which reports it.
  */
 async function probeFhirVersion(metadataUrl: string, timeoutMs: number, endpoints: Bb2Endpoints, clientId: string): Promise<string> {
-  const context = await playwrightRequest.newContext({ timeout: timeoutMs });
+  // In the self-test's clean run its request is the runner's, which no check depends on (lib/check-scopes.ts).
+  const recording = process.env[SEAMS_VARIABLE] !== undefined && process.env[SEAMS_VARIABLE] !== '';
+  const context = await playwrightRequest.newContext({ timeout: timeoutMs, ...(recording ? { extraHTTPHeaders: { [SCOPE_HEADER]: GLOBAL_SETUP_SCOPE } } : {}) });
   try {
     const probe = recordingRequestContext(context, {
       endpoints,

@@ -26,6 +26,13 @@ export interface Check {
   readonly title: string;
   /** The Playwright project that ran it: an API version's (v1, v2) or `target`; '' when there is none. */
   readonly project: string;
+  /** Its describe titles and its own title (`title` without the file, unjoined). */
+  readonly titles: readonly string[];
+  /**
+   * "[project] › file › describe › test": unique across projects, and a line of Playwright's
+   * `--test-list` file that selects exactly this check (checkKey).
+   */
+  readonly key: string;
   /** The spec file, relative to the test directory (tests/). */
   readonly file: string;
   readonly line: number;
@@ -37,12 +44,22 @@ export interface Check {
   readonly requirements: readonly string[];
   /** Ids of the `violated` annotations its results carry (a run only). */
   readonly violated: readonly string[];
+  /** Milliseconds its attempts took in a run (0 in a listing). */
+  readonly durationMs: number;
 }
 
 export interface ReadReport {
   readonly checks: readonly Check[];
   /** Errors outside any check (config, webServer, global setup), first line each. */
   readonly errors: readonly string[];
+}
+
+/**
+ * A check's key from its project and title path (the file, relative to the test directory, then the
+ * describe titles and the test's title): the form of a `playwright test --test-list` line.
+ */
+export function checkKey(project: string, titlePath: readonly string[]): string {
+  return [`[${project}]`, ...titlePath].join(' › ');
 }
 
 const STATUS: Readonly<Record<string, CheckStatus>> = { expected: 'passed', unexpected: 'failed', flaky: 'flaky', skipped: 'skipped' };
@@ -74,16 +91,20 @@ export function readChecks(report: JSONReport): ReadReport {
       for (const test of spec.tests) {
         const annotations = annotationsOf(test);
         const project = test.projectName ?? '';
-        const title = [...titles, spec.title].join(' › ');
+        const titlePath = [...titles, spec.title];
+        const title = titlePath.join(' › ');
         checks.push({
           title: project === '' ? title : `[${project}] ${title}`,
           project,
+          titles: titlePath.slice(1),
+          key: checkKey(project, titlePath),
           file: spec.file,
           line: spec.line,
           tags: [...spec.tags],
           status: STATUS[test.status] ?? 'failed',
           requirements: citedRequirementIds(annotations, project),
           violated: [...new Set(idsOf(annotations, VIOLATED_ANNOTATION))],
+          durationMs: (test.results ?? []).reduce((total, result) => total + (result.duration ?? 0), 0),
         });
       }
     }

@@ -30,7 +30,8 @@ const catalogue = buildCatalogue([
 ]);
 
 function check(title: string, requirements: string[]): Check {
-  return { title: `oauth/token.spec.ts › ${title}`, project: '', file: 'oauth/token.spec.ts', line: 3, tags: ['oauth'], status: 'skipped', requirements, violated: [] };
+  const full = `oauth/token.spec.ts › ${title}`;
+  return { title: full, project: '', titles: [title], key: `[] › ${full}`, file: 'oauth/token.spec.ts', line: 3, tags: ['oauth'], status: 'skipped', requirements, violated: [], durationMs: 0 };
 }
 
 describe('coverage of the catalogue', () => {

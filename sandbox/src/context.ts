@@ -10,4 +10,10 @@ export interface SandboxContext {
   readonly log: Logger;
   /** The rules the sandbox enforces, each a named, replaceable function (faults swap single ones). */
   readonly behaviour: Behaviour;
+  /**
+   * Headers a request the sandbox sends to itself on behalf of the request being served (the test
+   * client's token exchange and API calls) carries on: the self-test's scope while it records seams
+   * (faults/seam-recorder.ts), so that the seams those calls read count for the check that caused them.
+   */
+  readonly onwardHeaders?: () => Record<string, string>;
 }

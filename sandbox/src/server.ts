@@ -15,6 +15,7 @@ import { createOAuth } from './oauth/index.js';
 import { parseSandboxSettings, type SandboxSettingsInput } from './settings.js';
 import { createTestClient } from './testclient/index.js';
 import { commonMiddleware } from './http/common.js';
+import type { SeamRecorder } from './faults/seam-recorder.js';
 
 export interface RunningSandbox {
   readonly url: string;
@@ -23,9 +24,15 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Records which seams each request reads, and which fault modes would answer differently (the self-test's clean run). */
+  readonly seamRecorder?: SeamRecorder | undefined;
+}
+
 export async function startSandbox(
   input: SandboxSettingsInput = {},
   overrides: BehaviourOverrides = {},
+  options: StartOptions = {},
 ): Promise<RunningSandbox> {
   const settings = parseSandboxSettings(input);
   const log = createLogger(settings.logLevel);
@@ -42,12 +49,17 @@ export async function startSandbox(
   const port = (server.address() as AddressInfo).port;
   const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const baseUrl = (settings.publicBaseUrl ?? `http://${urlHost}:${port}`).replace(/\/+$/, '');
-  const context: SandboxContext = { settings, baseUrl, log, behaviour: createBehaviour(overrides) };
+  const recorder = options.seamRecorder;
+  const behaviour = createBehaviour(overrides);
+  const context: SandboxContext = recorder
+    ? { settings, baseUrl, log, behaviour: recorder.watch(behaviour), onwardHeaders: () => recorder.onwardHeaders() }
+    : { settings, baseUrl, log, behaviour };
 
   const app = new Koa();
   app.proxy = settings.publicBaseUrl !== undefined;
   app.silent = true; // errors are answered and logged by commonMiddleware, never printed with a stack
   const oauth = await createOAuth(context);
+  if (recorder) app.use(recorder.middleware());
   app.use(commonMiddleware(context));
   app.use(oauth.routes);
   app.use(createFhirRoutes(context, oauth.access));

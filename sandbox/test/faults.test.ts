@@ -100,17 +100,29 @@ describe('faulty sandbox entry point and webServer command', () => {
   it('reads the fault from --fault or BB2_SELFTEST_FAULT and refuses a missing one', () => {
     const fromFlag = parseFaultServeArguments(['--fault', 'count-ignored', '--port', '0'], {});
     assert.ok(typeof fromFlag === 'object');
-    assert.equal(fromFlag.mode.id, 'count-ignored');
+    assert.equal(fromFlag.mode?.id, 'count-ignored');
+    assert.equal(fromFlag.recordSeamsTo, undefined);
     assert.deepEqual(fromFlag.settings, { port: 0 });
     const fromEnv = parseFaultServeArguments([], { BB2_SELFTEST_FAULT: 'next-link-missing' });
     assert.ok(typeof fromEnv === 'object');
-    assert.equal(fromEnv.mode.id, 'next-link-missing');
+    assert.equal(fromEnv.mode?.id, 'next-link-missing');
     assert.throws(() => parseFaultServeArguments([], {}), UsageError);
+    assert.throws(() => parseFaultServeArguments([], { BB2_SELFTEST_SEAMS: '' }), /no fault mode given/);
     assert.throws(() => parseFaultServeArguments(['--fault', 'x-y'], {}), UnknownFaultError);
     assert.throws(() => parseFaultServeArguments(['--fault', 'count-ignored', '--port', 'abc'], {}), /--port must be a whole number/);
   });
 
-  it('playwright.config.ts gets the normal command unless BB2_SELFTEST_FAULT names a fault', () => {
+  it('starts a clean sandbox when it only records seams (the clean run), from --record-seams or BB2_SELFTEST_SEAMS', () => {
+    const fromFlag = parseFaultServeArguments(['--record-seams', '/tmp/seams'], {});
+    assert.ok(typeof fromFlag === 'object');
+    assert.equal(fromFlag.mode, undefined);
+    assert.equal(fromFlag.recordSeamsTo, '/tmp/seams');
+    const both = parseFaultServeArguments(['--fault', 'count-ignored'], { BB2_SELFTEST_SEAMS: '/tmp/seams' });
+    assert.ok(typeof both === 'object');
+    assert.deepEqual([both.mode?.id, both.recordSeamsTo], ['count-ignored', '/tmp/seams']);
+  });
+
+  it('playwright.config.ts gets the normal command unless BB2_SELFTEST_FAULT names a fault or BB2_SELFTEST_SEAMS a recording folder', () => {
     assert.equal(sandboxCommand('embedded', {}), NORMAL_SANDBOX_COMMAND);
     assert.match(NORMAL_SANDBOX_COMMAND, /sandbox\/src\/main\.ts/);
     assert.equal(
@@ -119,6 +131,9 @@ describe('faulty sandbox entry point and webServer command', () => {
     );
     assert.throws(() => sandboxCommand('embedded', { BB2_SELFTEST_FAULT: 'code-reusable; rm -rf /' }), FaultSelectionError);
     assert.throws(() => sandboxCommand('external', { BB2_SELFTEST_FAULT: 'code-reusable' }), /external target/);
+    // The clean recording run: serve.ts without a fault, the folder through the environment (no path in the shell).
+    assert.equal(sandboxCommand('embedded', { BB2_SELFTEST_SEAMS: '/tmp/a folder' }), 'node --import tsx sandbox/src/faults/serve.ts --port 0 --host 127.0.0.1 --log-level warn');
+    assert.throws(() => sandboxCommand('external', { BB2_SELFTEST_SEAMS: '/tmp/seams' }), /BB2_SELFTEST_SEAMS records the seams of the embedded sandbox, but BB2_BASE_URL names an external target/);
   });
 
   it('withActiveFault adds the selected fault to a private sandbox\'s overrides, the test\'s own winning', () => {

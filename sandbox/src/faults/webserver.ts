@@ -1,12 +1,15 @@
 /**
- * How the suite picks up the fault mode `npm run selftest` selects through BB2_SELFTEST_FAULT: the
- * embedded sandbox's start command for playwright.config.ts (the faulty entry instead of the normal
- * one; the id is checked before Playwright starts anything, so a typo ends the run with the list of
- * valid ids), and the same fault for any extra sandbox a test starts itself.
+ * How the suite picks up the fault mode `npm run selftest` selects through BB2_SELFTEST_FAULT, and the
+ * seam recording of its clean run (BB2_SELFTEST_SEAMS): the embedded sandbox's start command for
+ * playwright.config.ts (the self-test's entry, faults/serve.ts, instead of the normal one; a fault id is
+ * checked before Playwright starts anything, so a typo ends the run with the list of valid ids; the
+ * recording folder reaches serve.ts through the environment), and the same fault for any extra sandbox
+ * a test starts itself.
  */
 import type { BehaviourOverrides } from '../behaviour.js';
 import { faultModeOrThrow, UnknownFaultError } from './catalog.js';
 import { FAULT_VARIABLE } from './options.js';
+import { SEAMS_VARIABLE } from './seam-recorder.js';
 
 const SANDBOX_FLAGS = '--port 0 --host 127.0.0.1 --log-level warn';
 
@@ -22,13 +25,17 @@ export class FaultSelectionError extends Error {
  */
 export function sandboxCommand(targetKind: 'embedded' | 'external', env: NodeJS.ProcessEnv = process.env): string {
   const faultId = env[FAULT_VARIABLE];
-  if (faultId === undefined || faultId === '') return NORMAL_SANDBOX_COMMAND;
+  const faulty = faultId !== undefined && faultId !== '';
+  const recording = env[SEAMS_VARIABLE] !== undefined && env[SEAMS_VARIABLE] !== '';
+  if (!faulty && !recording) return NORMAL_SANDBOX_COMMAND;
   if (targetKind !== 'embedded') {
-    throw new FaultSelectionError(`${FAULT_VARIABLE} selects a fault mode of the embedded sandbox, but BB2_BASE_URL names an external target; unset one of them`);
+    const variable = faulty ? `${FAULT_VARIABLE} selects a fault mode` : `${SEAMS_VARIABLE} records the seams`;
+    throw new FaultSelectionError(`${variable} of the embedded sandbox, but BB2_BASE_URL names an external target; unset one of them`);
   }
   try {
-    // The id is a catalog key (kebab-case), so it is safe inside the shell command.
-    return `node --import tsx sandbox/src/faults/serve.ts --fault ${faultModeOrThrow(faultId).id} ${SANDBOX_FLAGS}`;
+    // The id is a catalog key (kebab-case), so it is safe inside the shell command; serve.ts reads the
+    // recording folder from the environment, so no path goes through the shell.
+    return `node --import tsx sandbox/src/faults/serve.ts${faulty ? ` --fault ${faultModeOrThrow(faultId).id}` : ''} ${SANDBOX_FLAGS}`;
   } catch (error) {
     if (error instanceof UnknownFaultError) throw new FaultSelectionError(`${FAULT_VARIABLE}: ${error.message}`);
     throw error;

@@ -87,7 +87,7 @@ export function createTestClient(ctx: SandboxContext): Koa.Middleware {
   async function callApi(url: string, accessToken: string | undefined): Promise<unknown> {
     try {
       const response = await fetch(url, {
-        headers: accessToken === undefined ? {} : { Authorization: `Bearer ${accessToken}` },
+        headers: { ...ctx.onwardHeaders?.(), ...(accessToken === undefined ? {} : { Authorization: `Bearer ${accessToken}` }) },
         signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
         redirect: 'manual',
       });
@@ -148,6 +148,7 @@ export function createTestClient(ctx: SandboxContext): Koa.Middleware {
       const reply = await fetch(tokenUri, {
         method: 'POST',
         headers: {
+          ...ctx.onwardHeaders?.(),
           Authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`).toString('base64')}`,
           'Content-Type': 'application/x-www-form-urlencoded',
           Accept: 'application/json',
