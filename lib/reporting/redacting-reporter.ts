@@ -46,6 +46,8 @@ export default class RedactingReporter implements Reporter {
   readonly #redactor = new Redactor();
   readonly #outputDirs = new Set<string>();
   readonly #sweepDirs: readonly string[];
+  /** Every result with the number of secrets known when it was redacted: redacted again at onEnd if more became known. */
+  readonly #results: Array<{ result: TestResult; knownSecrets: number }> = [];
   #leakedToConsole = 0;
 
   constructor(options: RedactingReporterOptions = {}) {
@@ -91,6 +93,12 @@ export default class RedactingReporter implements Reporter {
 
   onTestEnd(_test: TestCase, result: TestResult): void {
     this.#harvest(result.attachments);
+    this.#redactResult(result);
+    this.#results.push({ result, knownSecrets: this.#redactor.size });
+  }
+
+  /** A result's errors, output, steps and attachments, in place. */
+  #redactResult(result: TestResult): void {
     for (const error of result.errors) this.#redactError(error);
     if (result.error) this.#redactError(result.error);
     result.stdout.splice(0, result.stdout.length, ...result.stdout.map((chunk) => this.#redactChunk(chunk)));
@@ -108,6 +116,10 @@ export default class RedactingReporter implements Reporter {
   }
 
   async onEnd(_result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+    // A worker that could not attach a secret during its test sends it with a later test
+    // (secret-channel.ts): the results the later reporters print or write at their onEnd (the list
+    // reporter's failure summary, JUnit, HTML) are redacted again with every secret known by now.
+    for (const entry of this.#results) if (entry.knownSecrets < this.#redactor.size) this.#redactResult(entry.result);
     for (const dir of [...this.#outputDirs, ...this.#sweepDirs]) this.#sweep(dir);
     if (this.#leakedToConsole > 0) {
       process.stderr.write(

@@ -188,6 +188,8 @@ describe('redaction of every report artefact', { timeout: 300_000 }, () => {
           BB2_USERS: USERS,
           BB2_REPORTS_DIR: reportsDir,
           BB2_REDACTION_PROBE: '1',
+          // Both API versions' projects, whatever a developer's .env says: each runs both probes.
+          BB2_API_VERSION: 'v1,v2',
           FORCE_COLOR: '0',
         },
       });
@@ -209,7 +211,8 @@ describe('redaction of every report artefact', { timeout: 300_000 }, () => {
     assert.equal(run.code, 1, `the probe run should fail (exit code 1) only through the probes; output:\n${run.output.slice(-3000)}`);
     assert.match(run.output, /redaction probe fails on purpose/);
     assert.match(run.output, /testclient redaction probe fails on purpose/);
-    assert.match(run.output, /2 failed/);
+    // The two probes, in the v1 and in the v2 project.
+    assert.match(run.output, /4 failed/);
   });
 
   it("the failing test client check left a screenshot and a page snapshot, with the page's token concealed", () => {

@@ -29,6 +29,8 @@ export interface ValidationOptions {
   readonly expectedType?: string;
   /** Check the release's FHIR rules; default true. */
   readonly fhir?: boolean;
+  /** With the FHIR rules, check the release's profiles (R4: the C4BB and US Core profiles BB2 v2 claims); default true. */
+  readonly profiles?: boolean;
   /** Check BB2's rules (schemas/bb2-rules.json) for this context; not checked when absent. */
   readonly bb2?: Bb2RuleContext;
   /** Report known BB2 deviations as notes (default) or, with false, as violations. */
@@ -78,7 +80,7 @@ export function validateResource(body: unknown, options: ValidationOptions = {})
   if (options.fhir ?? true) {
     found.push(...fhirEngine(release).validate(body, options.expectedType));
     const deviations: DeviationMode = options.knownDeviations === false ? 'none' : (options.v2ProfileDeviations ?? 'all');
-    for (const check of PROFILE_CHECKS[release]) found.push(...check(body, deviations));
+    if (options.profiles ?? true) for (const check of PROFILE_CHECKS[release]) found.push(...check(body, deviations));
   }
   if (options.bb2) found.push(...checkBb2Rules(body, options.bb2, API_VERSION_OF[release]));
   if (options.knownDeviations === false) {
