@@ -157,17 +157,17 @@ export function combineRuns(runs: readonly ReadReport[]): ReadReport {
   return { checks: runs.flatMap((run) => run.checks), errors: runs.flatMap((run) => run.errors) };
 }
 
-/** A confirmation run repeats the spec files of at most this many of a detection's citing failures. */
-export const CONFIRM_AT_MOST = 5;
-
 /**
- * A detection stands only if a citing failure repeats when those checks run again against the same
- * faulty sandbox: a timeout under load is not the suite noticing the fault. `rerun` is the outcome of
- * running the spec files of the first CONFIRM_AT_MOST of `result.caughtBy` again.
+ * A detection stands only if a citing failure repeats when that check runs again against the same
+ * faulty sandbox: a timeout under load is not the suite noticing the fault. `rerun` is the second
+ * attempts (Playwright's retry of every failed check, selftest/attempts.ts); a citing failure whose
+ * second attempt did not run (the run stopped at the first confirmed detection) neither confirms nor
+ * refutes.
  */
 export function confirmDetection(result: FaultResult, rerun: ReadReport, rerunSeconds: number): FaultResult {
   if (result.verdict !== 'detected') return result;
-  const rerunTitles = new Set(result.caughtBy.slice(0, CONFIRM_AT_MOST).map((check) => check.title));
+  const ranAgain = new Set(rerun.checks.filter((check) => check.status !== 'skipped').map((check) => check.title));
+  const rerunTitles = new Set(result.caughtBy.map((check) => check.title).filter((title) => ranAgain.has(title)));
   const failedAgain = new Set(failedChecks(rerun).map((check) => check.title).filter((title) => rerunTitles.has(title)));
   const repeated = result.caughtBy.filter((check) => failedAgain.has(check.title));
   const confirmed = {
@@ -176,6 +176,9 @@ export function confirmDetection(result: FaultResult, rerun: ReadReport, rerunSe
     confirmation: { rerun: rerunTitles.size, failedAgain: repeated.length },
   };
   if (repeated.length > 0) return { ...confirmed, caughtBy: repeated };
+  if (rerunTitles.size === 0) {
+    return { ...confirmed, verdict: 'missed', note: `no citing failure ran a second time to confirm it: ${listTitles(result.caughtBy.map((check) => check.title))}` };
+  }
   return {
     ...confirmed,
     verdict: 'missed',

@@ -8,7 +8,7 @@
  * it replaces (selftest/selection.ts): those citing its requirements first, the rest only if those did
  * not detect it; several faults at once (selftest/schedule.ts). A fault is detected only when a failed
  * check cites a requirement the fault breaks, and fails again when Playwright retries it
- * (selftest/judge.ts, selftest/attempts.ts). Results go to reports/selftest.md and .json
+ * (selftest/judge.ts, selftest/attempts.ts); a fault's run of its citing checks stops there. Results go to reports/selftest.md and .json
  * (selftest/report.ts) and to Allure results (selftest/allure.ts); each run's JSON report and output to
  * reports/selftest/runs/. The console gets one line per fault and the duration at the end.
  *
@@ -41,7 +41,7 @@ it breaks fails, and fails again when retried. Writes reports/selftest.md, repor
 Allure results (reports/selftest/allure-results, shown by npm run report with the suite's).
 
   --fault ID,ID        only these fault modes (default: all that are detectable)
-  --skip ID,ID         all fault modes but these (npm test's sample: new fault modes join it)
+  --skip ID,ID         all fault modes but these
   --parallel N         fault runs at once, each with its own sandbox (default 3)
   --workers N          most Playwright workers of a fault run (default 2; the clean run uses the suite's)
   --min-detection R    required detection rate, 0..1 (default 1 = every fault caught)
@@ -129,40 +129,63 @@ function problemsOf(runs: readonly FinishedRun[]): string | undefined {
   return problems.length > 0 ? problems.join('; ') : undefined;
 }
 
+interface Batch {
+  readonly name: string;
+  readonly checks: readonly Check[];
+  /** Stop at the first check that failed every attempt (Playwright's --max-failures 1). */
+  readonly stopAtFirstFailure: boolean;
+}
+
 /**
  * The fault's checks citing its requirements, then (only if they did not detect it) the rest of its
  * selection, each a Playwright run against its own faulty sandbox with a retry of every failed check.
+ * The citing checks' run ends at its first confirmed failure, which is the detection; should that
+ * failure be a check that does not cite the fault (one of a serial group, or a file the test list had
+ * to name whole), the citing checks run again to the end, since the early stop proved nothing. The rest
+ * of the selection always runs whole: each of its failures is a finding ("caught only by another check").
  */
 async function runFault(job: FaultJob, context: Context): Promise<FaultResult> {
   const { mode, selection, plan } = job;
   const { options, catalogue } = context;
-  const batches = [plan.citing, plan.rest].filter((checks) => checks.length > 0);
+  const pending: Batch[] = [
+    ...(plan.citing.length > 0 ? [{ name: `fault-${mode.id}`, checks: plan.citing, stopAtFirstFailure: true }] : []),
+    ...(plan.rest.length > 0 ? [{ name: `fault-${mode.id}-rest`, checks: plan.rest, stopAtFirstFailure: false }] : []),
+  ];
   const runs: FinishedRun[] = [];
   const summaries: FaultRunSummary[] = [];
+  const ranKeys = new Set<string>();
+  let secondsSpent = 0;
   let result: FaultResult | undefined;
-  for (const [index, checks] of batches.entries()) {
-    const workers = workersFor(checks.length, options.workers);
+  for (let batch = pending.shift(); batch !== undefined; batch = pending.shift()) {
+    const workers = workersFor(batch.checks.length, options.workers);
     const run = await runSuite({
-      name: `fault-${mode.id}${index === 0 ? '' : '-rest'}`,
+      name: batch.name,
       faultId: mode.id,
-      testList: testListLines(checks),
+      testList: testListLines(batch.checks),
       workers,
       retries: options.confirm ? 1 : 0,
+      ...(batch.stopAtFirstFailure ? { maxFailures: 1 } : {}),
     });
-    runs.push(run);
-    summaries.push({ folder: run.folder, checks: checks.length, workers, seconds: run.seconds });
-    const attempts = runs.map((each) => (each.report === undefined ? { first: each.outcome, retried: { checks: [], errors: [] } } : readAttempts(each.report)));
-    const seconds = runs.reduce((total, each) => total + each.seconds, 0);
-    const judged = judgeFault(mode, combineRuns(attempts.map((each) => each.first)), seconds, catalogue, problemsOf(runs));
+    secondsSpent += run.seconds;
+    for (const check of batch.checks) ranKeys.add(check.key);
+    summaries.push({ folder: run.folder, checks: batch.checks.length, workers, seconds: run.seconds });
+    const stoppedEarly = batch.stopAtFirstFailure && run.outcome.checks.some((check) => check.status === 'failed');
+    const attempts = [...runs, run].map((each) => (each.report === undefined ? { first: each.outcome, retried: { checks: [], errors: [] } } : readAttempts(each.report)));
+    const judged = judgeFault(mode, combineRuns(attempts.map((each) => each.first)), secondsSpent, catalogue, problemsOf([...runs, run]));
     result = options.confirm ? confirmDetection(judged, combineRuns(attempts.map((each) => each.retried)), 0) : judged;
     // Checks that do not cite the fault cannot change a detection; an error would only repeat.
     if (result.verdict === 'detected' || result.verdict === 'error') break;
+    if (stoppedEarly) {
+      pending.unshift({ name: `fault-${mode.id}-whole`, checks: batch.checks, stopAtFirstFailure: false });
+      continue;
+    }
+    runs.push(run);
   }
   const summary: SelectionSummary = {
     seams: selection.seams,
     readers: selection.readers,
     selected: selection.checks.length,
-    ran: summaries.reduce((total, run) => total + run.checks, 0),
+    ran: ranKeys.size,
     ...(selection.everyCheck === undefined ? {} : { everyCheck: selection.everyCheck }),
     runs: summaries,
   };

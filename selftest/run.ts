@@ -35,6 +35,11 @@ export interface RunRequest {
   readonly workers: number | undefined;
   /** Run each failed check this many times more (the confirmation of a detection). */
   readonly retries?: number;
+  /**
+   * Stop the run once this many checks have failed every attempt (Playwright's --max-failures); the
+   * checks it interrupts or leaves unstarted read as not run (selftest/attempts.ts).
+   */
+  readonly maxFailures?: number;
   /** Record the seams each request reads into this folder (the clean run). */
   readonly recordSeamsTo?: string;
   /** Also the suite's configured reporters (HTML, JUnit, Allure results into reports/), as `npx playwright test` writes them. */
@@ -95,6 +100,7 @@ export async function runSuite(request: RunRequest): Promise<FinishedRun> {
   if (request.list) args.push('--list');
   if (request.workers !== undefined) args.push('--workers', String(request.workers));
   if (request.retries !== undefined && request.retries > 0) args.push('--retries', String(request.retries));
+  if (request.maxFailures !== undefined && request.maxFailures > 0) args.push('--max-failures', String(request.maxFailures));
   if (request.testList !== undefined) {
     const listFile = path.join(folder, 'test-list.txt');
     writeFileSync(listFile, `${request.testList.join('\n')}\n`);
