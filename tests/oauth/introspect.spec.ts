@@ -11,8 +11,7 @@ test.describe('introspect', () => {
   test(
     'a live access token is active, with its scope, expiry, client_id and username',
     { tag: TAGS, annotation: [requirement('BB2-OAUTH-INTROSPECT-01', 'RFC7662-2.2'), severity('normal')] },
-    async ({ issueTokens, oauthClient, target }) => {
-      const { tokens } = await issueTokens();
+    async ({ beneficiaryToken: tokens, oauthClient, target }) => {
       const result = await oauthClient.introspect(tokens.accessToken);
       expect(result.status, result.bodyText).toBe(200);
       const body = result.json as Record<string, unknown>;

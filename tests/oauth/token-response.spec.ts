@@ -2,6 +2,9 @@
  * The token response to an authorization-code exchange (BB2-OAUTH-TOKEN-01..06; RFC 6749 §5.1):
  * its headers, its fields and their JSON types, and what BB2 adds (patient, access_grant_expiration).
  * Bodies are checked in their redacted form (lib/oauth/secret.ts), so a failure never prints a token.
+ *
+ * The plain exchange (default scopes, Personal Information shared) is the one the worker's login made
+ * (`loginTokenResponse`, attached to each check): these checks read it rather than authorize again.
  */
 import { embeddedOnlyReason, expect, requirement, severity, test } from '../../fixtures/index.js';
 
@@ -13,12 +16,7 @@ test.describe('token response', () => {
   test(
     'is 200 JSON that must not be cached (Cache-Control: no-store, Pragma: no-cache)',
     { tag: [...TAGS, '@security'], annotation: [requirement('BB2-OAUTH-TOKEN-01', 'RFC6749-5.1'), severity('critical')] },
-    async ({ freshAuthorization, oauthClient }) => {
-      const result = await oauthClient.exchangeCode({
-        code: freshAuthorization.code,
-        codeVerifier: freshAuthorization.verifier,
-        redirectUri: freshAuthorization.redirectUri,
-      });
+    async ({ loginTokenResponse: result }) => {
       expect(result.status, result.bodyText).toBe(200);
       expect(result.contentType).toMatch(/^application\/json\b/);
       expect(result.headers['cache-control']).toMatch(/\bno-store\b/);
@@ -29,12 +27,7 @@ test.describe('token response', () => {
   test(
     'has access_token, expires_in, token_type Bearer, scope, refresh_token, patient and access_grant_expiration with their JSON types, and no id_token',
     { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKEN-02', 'RFC6749-5.1'), severity('critical')] },
-    async ({ freshAuthorization, oauthClient }) => {
-      const result = await oauthClient.exchangeCode({
-        code: freshAuthorization.code,
-        codeVerifier: freshAuthorization.verifier,
-        redirectUri: freshAuthorization.redirectUri,
-      });
+    async ({ loginTokenResponse: result }) => {
       expect(result.status, result.bodyText).toBe(200);
       const body = result.json as Record<string, unknown>;
       expect(body).toEqual({
@@ -54,11 +47,9 @@ test.describe('token response', () => {
   test(
     'expires_in is 3600 seconds (one hour)',
     { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKEN-03'), severity('normal')] },
-    async ({ target, freshAuthorization, oauthClient }) => {
+    async ({ target, loginTokenResponse, beneficiaryToken: tokens }) => {
       test.skip(target.kind !== 'embedded', embeddedOnlyReason('The token lifetime (3600 s by default on the embedded sandbox)'));
-      const tokens = (
-        await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
-      ).tokens();
+      expect(loginTokenResponse.status).toBe(200);
       expect(tokens.expiresIn).toBe(3600);
     },
   );
@@ -66,10 +57,8 @@ test.describe('token response', () => {
   test(
     "patient is the beneficiary's FHIR id, the same as userinfo's patient and sub",
     { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKEN-04'), severity('critical')] },
-    async ({ freshAuthorization, oauthClient }) => {
-      const tokens = (
-        await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
-      ).tokens();
+    async ({ loginTokenResponse, beneficiaryToken: tokens, oauthClient }) => {
+      expect(loginTokenResponse.status).toBe(200);
       expect(tokens.patient).toMatch(/^-?\d+$/);
       const userinfo = await oauthClient.userinfo(tokens.accessToken);
       expect(userinfo.status, userinfo.bodyText).toBe(200);
@@ -80,10 +69,8 @@ test.describe('token response', () => {
   test(
     'access_grant_expiration is a UTC timestamp',
     { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKEN-05'), severity('normal')] },
-    async ({ target, freshAuthorization, oauthClient }) => {
-      const tokens = (
-        await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
-      ).tokens();
+    async ({ target, loginTokenResponse, beneficiaryToken: tokens }) => {
+      expect(loginTokenResponse.status).toBe(200);
       if (target.kind === 'external' && tokens.accessGrantExpiration === '') {
         test.info().annotations.push({ type: 'note', description: 'access_grant_expiration is "": the app is a RESEARCH_STUDY app (BB2-OAUTH-TOKEN-05)' });
         return;
@@ -95,11 +82,9 @@ test.describe('token response', () => {
   test(
     'access_grant_expiration is 13 months after the consent',
     { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKEN-06'), severity('normal')] },
-    async ({ target, freshAuthorization, oauthClient }) => {
+    async ({ target, loginTokenResponse, beneficiaryToken: tokens }) => {
       test.skip(target.kind !== 'embedded', embeddedOnlyReason("The grant length (the app's data access type, 13 months for the embedded client)"));
-      const tokens = (
-        await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
-      ).tokens();
+      expect(loginTokenResponse.status).toBe(200);
       expect(tokens.accessGrantExpiration).toMatch(GRANT_EXPIRATION);
       const expected = new Date(tokens.receivedAt);
       expected.setUTCMonth(expected.getUTCMonth() + 13);
@@ -111,10 +96,8 @@ test.describe('token response', () => {
   test(
     'scope without a scope parameter holds the default scopes for Patient, Coverage, ExplanationOfBenefit, profile, openid and launch/patient',
     { tag: TAGS, annotation: [requirement('BB2-OAUTH-SCOPE-01'), severity('critical')] },
-    async ({ freshAuthorization, oauthClient }) => {
-      const tokens = (
-        await oauthClient.exchangeCode({ code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri })
-      ).tokens();
+    async ({ loginTokenResponse, beneficiaryToken: tokens }) => {
+      expect(loginTokenResponse.status).toBe(200);
       for (const scope of ['patient/Patient.rs', 'patient/Coverage.rs', 'patient/ExplanationOfBenefit.rs', 'profile', 'openid', 'launch/patient']) {
         expect(tokens.scopes.has(scope), `scope "${scope}" in ${[...tokens.scopes].join(' ')}`).toBe(true);
       }
