@@ -28,7 +28,7 @@ import { sandboxCommandOrExit } from './lib/embedded-sandbox.js';
 const suite = loadSuiteConfigOrExit();
 
 /** Workers of a run (measured on 2 cores in docs/performance.md); `--workers` on the command line overrides it. */
-const SUITE_WORKERS = 3;
+const SUITE_WORKERS = 2;
 
 /** Where every report and artefact of a run goes; the redaction test points it at a temporary folder. */
 const reportsDir = path.resolve(process.env.BB2_REPORTS_DIR ?? path.join(REPO_ROOT, 'reports'));
@@ -88,10 +88,10 @@ export default defineConfig<unknown, ApiVersionOptions>({
   globalSetup: path.join(REPO_ROOT, 'lib/reporting/global-setup.ts'),
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
-  // Sized to the work (measured on 2 cores in docs/performance.md): a worker spends much of a check
-  // waiting on its browser or on HTTP, so 3 workers keep 2 cores busier than 2; each one more costs ~5
-  // CPU-seconds of its own (Chromium, logins, validator compilation) and 4 or 6 were slower. Each worker
-  // drives its own Chromium and logs in its own beneficiaries (lib/users.ts).
+  // Sized to the work (measured on 2 cores in docs/performance.md): each worker costs its own process,
+  // Chromium and logins (beneficiaryToken, claimsBeneficiary); once the checks shared more of their
+  // logins, 2 workers beat 3 (and 3 had beaten 2 before), since the browser work per check fell while a
+  // worker's fixed cost did not. Each worker drives its own Chromium and logs in its own beneficiaries (lib/users.ts).
   workers: SUITE_WORKERS,
   retries: 0,
   // A test may authorize in the browser a few times (login + consent each), each step bounded below.

@@ -7,7 +7,8 @@
  */
 import { bb2Endpoints } from '../lib/oauth/endpoints.js';
 import { loadSuiteConfig } from '../lib/config.js';
-import { requirement, severity, test } from '../fixtures/index.js';
+// The base fixtures only (not ./fixtures/index.js): this worker needs no FHIR validator, and every other check waits for it.
+import { requirement, severity, test } from '../fixtures/base.js';
 import { TargetUnavailableError } from '../lib/reporting/target-errors.js';
 
 // The configured versions, as the runner read them (the same .env and environment in every process).
