@@ -83,27 +83,34 @@ export function matchesPattern(value: unknown, pattern: unknown): boolean {
   return value === pattern;
 }
 
+const NO_ITEMS: Item[] = [];
+
+/** The items of `parent[key]` (and its `_key` extensions): one per array index, or the one value. */
+function keyedItems(parent: JsonObject, key: string, type: string | undefined, parentPath: PathSegment[]): Item[] {
+  const value = parent[key];
+  const underscore = parent[`_${key}`];
+  if (value === undefined && underscore === undefined) return NO_ITEMS;
+  if (Array.isArray(value) || Array.isArray(underscore)) {
+    const length = Math.max(Array.isArray(value) ? value.length : 0, Array.isArray(underscore) ? underscore.length : 0);
+    const items: Item[] = [];
+    for (let index = 0; index < length; index += 1) items.push({ value: Array.isArray(value) ? value[index] : undefined, path: [...parentPath, key, index], type });
+    return items;
+  }
+  return [{ value, path: [...parentPath, key], type }];
+}
+
 /** The element's values in `parent`: array items, a single value, a choice's one typed key, or an extension-only primitive. */
-function itemsOf(parent: JsonObject, node: ElementNode, siblings: readonly ElementNode[], parentPath: PathSegment[]): Item[] {
-  const keyed = (key: string, type: string | undefined): Item[] => {
-    const value = parent[key];
-    const underscore = parent[`_${key}`];
-    if (value === undefined && underscore === undefined) return [];
-    if (Array.isArray(value) || Array.isArray(underscore)) {
-      const length = Math.max(Array.isArray(value) ? value.length : 0, Array.isArray(underscore) ? underscore.length : 0);
-      return Array.from({ length }, (_, index) => ({ value: Array.isArray(value) ? value[index] : undefined, path: [...parentPath, key, index], type }));
-    }
-    return [{ value, path: [...parentPath, key], type }];
-  };
-  if (!node.name.endsWith('[x]')) return keyed(node.name, node.types.length === 1 ? node.types[0]?.code : undefined);
+function itemsOf(parent: JsonObject, node: ElementNode, siblingNames: ReadonlySet<string>, parentPath: PathSegment[]): Item[] {
+  if (!node.name.endsWith('[x]')) return keyedItems(parent, node.name, node.types.length === 1 ? node.types[0]?.code : undefined, parentPath);
   const prefix = node.name.slice(0, -3);
-  const siblingNames = new Set(siblings.map((sibling) => sibling.name));
   const keys = new Set<string>();
   for (const raw of Object.keys(parent)) {
     const key = raw.startsWith('_') ? raw.slice(1) : raw;
     if (key.startsWith(prefix) && key.length > prefix.length && /[A-Z]/.test(key.charAt(prefix.length)) && !siblingNames.has(key)) keys.add(key);
   }
-  return [...keys].flatMap((key) => keyed(key, typeOfSuffix(key.slice(prefix.length))));
+  const items: Item[] = [];
+  for (const key of keys) items.push(...keyedItems(parent, key, typeOfSuffix(key.slice(prefix.length)), parentPath));
+  return items;
 }
 
 /** Values reached from `value` along a discriminator path of element names ("category", "coding.code", "$this"). */
@@ -128,6 +135,50 @@ function nodeAtPath(slice: ElementNode, path: string): ElementNode | undefined {
 }
 
 const SIMPLE_PATH = /^(\$this|[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*)$/;
+
+/**
+ * What the walk derives from a compiled node, once per node rather than once per value it meets (a
+ * profile's nodes are shared by every resource it validates; the bench's R4 verdict spends most of
+ * its time in this walk).
+ */
+interface NodeFacts {
+  readonly eachInvariants: readonly InvariantRule[];
+  readonly collectionInvariants: readonly InvariantRule[];
+  /** The element's path without its choice suffix, as the invariant evaluator takes it. */
+  readonly elementPath: string;
+  /** The names of its children, to tell a choice's typed keys from siblings that share its prefix. */
+  readonly childNames: ReadonlySet<string>;
+  /** Discriminator path → the node it reaches below this one (a slice), memoised. */
+  readonly reached: Map<string, ElementNode | undefined>;
+}
+
+const nodeFacts = new WeakMap<ElementNode, NodeFacts>();
+
+function factsOf(node: ElementNode): NodeFacts {
+  let facts = nodeFacts.get(node);
+  if (facts === undefined) {
+    facts = {
+      eachInvariants: node.invariants.filter((rule) => rule.scope === 'each'),
+      collectionInvariants: node.invariants.filter((rule) => rule.scope === 'collection'),
+      elementPath: node.path.replace(/\[x\]$/, ''),
+      childNames: new Set(node.children.map((child) => child.name)),
+      reached: new Map(),
+    };
+    nodeFacts.set(node, facts);
+  }
+  return facts;
+}
+
+/** The path of an element in its parent (its first item's, else its name): built only for a finding or a sliced element. */
+function elementPathOf(node: ElementNode, items: readonly Item[], parentPath: PathSegment[]): PathSegment[] {
+  return items[0]?.path.slice(0, parentPath.length + 1) ?? [...parentPath, node.name.replace('[x]', '')];
+}
+
+function reachedNode(slice: ElementNode, path: string): ElementNode | undefined {
+  const { reached } = factsOf(slice);
+  if (!reached.has(path)) reached.set(path, nodeAtPath(slice, path));
+  return reached.get(path);
+}
 
 /** Binding notes of one element, gathered so that a resource gets one note per element, not one per value. */
 interface BindingNotes {
@@ -181,15 +232,16 @@ export class ProfileWalk {
   }
 
   private walkObject(object: JsonObject, node: ElementNode, path: PathSegment[]): void {
+    const { childNames } = factsOf(node);
     for (const child of node.children) {
-      const items = itemsOf(object, child, node.children, path);
-      const elementPath = items[0]?.path.slice(0, path.length + 1) ?? [...path, child.name.replace('[x]', '')];
+      const items = itemsOf(object, child, childNames, path);
       if (child.rules.cardinality && (items.length < child.min || items.length > child.max)) {
-        this.report(elementPath, 'cardinality', child, child.rules.cardinality, `requires ${cardinalityText(child.min, child.max)}, found ${items.length}`);
+        this.report(elementPathOf(child, items, path), 'cardinality', child, child.rules.cardinality, `requires ${cardinalityText(child.min, child.max)}, found ${items.length}`);
       }
+      if (items.length === 0 && !child.slicing) continue;
       this.checkItems(child, items);
-      this.checkCollectionInvariants(child, items, elementPath);
-      if (child.slicing) this.checkSlicing(child, child.slicing, items, elementPath);
+      this.checkCollectionInvariants(child, items, path);
+      if (child.slicing) this.checkSlicing(child, child.slicing, items, elementPathOf(child, items, path));
       else for (const item of items) this.descend(child, item);
     }
   }
@@ -238,19 +290,19 @@ export class ProfileWalk {
   }
 
   /** Invariants the errata evaluate on all of the element's values at once (schemas/c4bb-errata.json). */
-  private checkCollectionInvariants(node: ElementNode, items: readonly Item[], path: PathSegment[]): void {
-    const rules = node.invariants.filter((rule) => rule.scope === 'collection');
+  private checkCollectionInvariants(node: ElementNode, items: readonly Item[], parentPath: PathSegment[]): void {
+    const rules = factsOf(node).collectionInvariants;
     if (rules.length === 0 || items.length === 0) return;
-    this.evaluateInvariants(node, rules, { value: items.map((item) => item.value), path, type: undefined });
+    this.evaluateInvariants(node, rules, { value: items.map((item) => item.value), path: elementPathOf(node, items, parentPath), type: undefined });
   }
 
   private checkInvariants(node: ElementNode, item: Item): void {
-    this.evaluateInvariants(node, node.invariants.filter((rule) => rule.scope === 'each'), item);
+    this.evaluateInvariants(node, factsOf(node).eachInvariants, item);
   }
 
   private evaluateInvariants(node: ElementNode, rules: readonly InvariantRule[], item: Item): void {
     if (rules.length === 0 || item.value === undefined) return;
-    const elementPath = node.path.replace(/\[x\]$/, '');
+    const { elementPath } = factsOf(node);
     for (const rule of rules) {
       const verdict = this.services.invariants.evaluate(rule, elementPath, item.value, this.resource);
       if (verdict.kind === 'pass') continue;
@@ -303,7 +355,7 @@ export class ProfileWalk {
 
   private matchesSlice(item: Item, slice: ElementNode, slicing: Slicing): boolean {
     return slicing.discriminators.every((discriminator) => {
-      const target = nodeAtPath(slice, discriminator.path);
+      const target = reachedNode(slice, discriminator.path);
       const values = discriminator.path === '$this' ? [item.value] : valuesAtPath(item.value, discriminator.path);
       switch (discriminator.type) {
         case 'type': {
