@@ -68,7 +68,8 @@ function faultDescription(fault: FaultResult, description: string | undefined): 
       : [
           `**Seams replaced:** ${selection.seams.map((seam) => `\`${seam}\``).join(', ')}`,
           `**Checks it can affect:** ${selection.selected} (of the ${selection.readers} whose requests read ${selection.seams.length === 1 ? 'that seam' : 'those seams'} in the clean run)${selection.everyCheck === undefined ? '' : `; every check, since ${selection.everyCheck}`}`,
-          `**Checks run:** ${selection.ran}${selection.ran < selection.selected ? ' (those citing what it breaks; the others cannot change a detection)' : ''}`,
+          `**Checks run:** ${selection.ran}${selection.ran < selection.selected ? ' (those citing what it breaks; the others cannot change a detection)' : ''}` +
+            `${fault.testsRun < selection.ran ? `; ${fault.testsRun} started before the first confirmed detection ended the run` : ''}`,
         ]),
     '',
     `**Verdict:** ${describeResult(fault)}`,

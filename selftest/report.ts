@@ -232,6 +232,11 @@ function runsCell(selection: SelectionSummary): string {
   return selection.runs.map((run) => `${run.checks} checks, ${run.workers} worker${run.workers === 1 ? '' : 's'}, ${duration(run.seconds)} (${run.folder})`).join('; then ');
 }
 
+/** How many checks a fault was to run with, and how many started when its run stopped at the first confirmed detection. */
+export function checksRunCell(fault: FaultResult, selection: SelectionSummary): string {
+  return fault.testsRun < selection.ran ? `${selection.ran} (${fault.testsRun} started)` : String(selection.ran);
+}
+
 /** Which checks each fault ran with (selftest/selection.ts), and where the attribution fell back to every check. */
 function selectionSection(summary: SelftestSummary): string[] {
   const selected = summary.faults.filter((fault) => fault.selection !== undefined);
@@ -242,7 +247,8 @@ function selectionSection(summary: SelftestSummary): string[] {
     'In the clean run the sandbox answered every request with its real seams and also evaluated each fault\'s seams on',
     'the same arguments (sandbox/src/faults/seam-recorder.ts). A fault ran with the checks to whose requests, or to',
     'the requests of a worker fixture they used, it would have answered differently (selftest/selection.ts): those',
-    'citing its requirements first, the others only when the first did not detect it. Each run is a folder under',
+    'citing its requirements first, the others only when the first did not detect it. The run of the citing checks',
+    'stops at the first confirmed detection, so fewer may have started than were to run. Each run is a folder under',
     'reports/selftest/runs/ (its JSON report and output).',
     '',
     '| Fault | Seams | Checks reading them | Checks it can affect | Checks run | Runs |',
@@ -250,7 +256,7 @@ function selectionSection(summary: SelftestSummary): string[] {
     ...selected.map((fault) => {
       const selection = fault.selection as SelectionSummary;
       const selectedCell = selection.everyCheck === undefined ? String(selection.selected) : `${selection.selected} (every check: ${cell(selection.everyCheck)})`;
-      return `| ${fault.id} | ${selection.seams.join(', ')} | ${selection.readers} | ${selectedCell} | ${selection.ran} | ${cell(runsCell(selection)) || 'none'} |`;
+      return `| ${fault.id} | ${selection.seams.join(', ')} | ${selection.readers} | ${selectedCell} | ${checksRunCell(fault, selection)} | ${cell(runsCell(selection)) || 'none'} |`;
     }),
     '',
   ];
