@@ -121,35 +121,24 @@ export function judgeFault(mode: FaultMode, run: ReadReport, seconds: number, ca
   return { ...result, verdict: otherFailures.length > 0 ? 'caught-elsewhere' : 'missed' };
 }
 
+/** A fault's result when none of its checks ran: `verdict` and why. */
+function withoutRun(mode: FaultMode, verdict: 'missed' | 'not-exercised', note: string, selection?: SelectionSummary): FaultResult {
+  return { ...baseResult(mode, 0), verdict, caughtBy: [], otherFailures: [], failedCiting: 0, testsRun: 0, note, ...(selection === undefined ? {} : { selection }) };
+}
+
 /** The result for an area no check of the suite is tagged for: nothing could catch the fault. */
 export function untestedArea(mode: FaultMode, areaTags: string): FaultResult {
-  return {
-    ...baseResult(mode, 0),
-    verdict: 'missed',
-    caughtBy: [],
-    otherFailures: [],
-    failedCiting: 0,
-    testsRun: 0,
-    note: `no check carries the area's tags (${areaTags})`,
-  };
+  return withoutRun(mode, 'missed', `no check carries the area's tags (${areaTags})`);
 }
 
 /** The result for a fault no check exercises: its seams answered no check's request differently in the clean run. */
 export function notExercised(mode: FaultMode, selection: SelectionSummary): FaultResult {
   const seams = selection.seams.join(', ');
-  return {
-    ...baseResult(mode, 0),
-    verdict: 'not-exercised',
-    caughtBy: [],
-    otherFailures: [],
-    failedCiting: 0,
-    testsRun: 0,
-    note:
-      selection.readers === 0
-        ? `no check's requests read ${seams} in the clean run`
-        : `${seams} would have answered none of the requests of the ${selection.readers} check(s) reading it differently in the clean run`,
-    selection,
-  };
+  const note =
+    selection.readers === 0
+      ? `no check's requests read ${seams} in the clean run`
+      : `${seams} would have answered none of the requests of the ${selection.readers} check(s) reading it differently in the clean run`;
+  return withoutRun(mode, 'not-exercised', note, selection);
 }
 
 /** Two runs' checks as one (the checks citing the fault, then the rest of the selection). */

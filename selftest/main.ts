@@ -23,9 +23,9 @@ import { FAULT_MODES, faultModeOrThrow, faultRequirements, parseFlags, UnknownFa
 import { CatalogueError, loadCatalogue, type Catalogue } from '../lib/requirements/catalogue.js';
 import type { Check } from '../lib/requirements/checks.js';
 import { writeSelftestAllureResults } from './allure.js';
-import { filesForArea } from './areas.js';
+import { describeAreaTags, filesForArea } from './areas.js';
 import { readAttempts } from './attempts.js';
-import { combineRuns, confirmDetection, describeResult, failedChecks, judgeClean, judgeFault, listTitles, notExercised, type AreaCheck, type FaultResult, type FaultRunSummary, type SelectionSummary } from './judge.js';
+import { combineRuns, confirmDetection, describeResult, failedChecks, judgeClean, judgeFault, listTitles, notExercised, untestedArea, type AreaCheck, type FaultResult, type FaultRunSummary, type SelectionSummary } from './judge.js';
 import { RecordingError, readSeamRecording } from './recording.js';
 import { duration, renderMarkdown, summarize } from './report.js';
 import { REPORTS_DIR, RUNS_DIR, runSuite, stopActiveRuns, TEST_DIR, type FinishedRun } from './run.js';
@@ -194,7 +194,12 @@ async function runFault(job: FaultJob, context: Context): Promise<FaultResult> {
 
 /** --verify-selection: the fault with every spec file of its area, as before the selection. */
 async function areaCheck(job: FaultJob, context: Context): Promise<AreaCheck> {
-  const run = await runSuite({ name: `fault-${job.mode.id}-area`, faultId: job.mode.id, files: filesForArea(context.listing, job.mode.area), workers: context.options.workers });
+  const files = filesForArea(context.listing, job.mode.area);
+  // No file at all would run the whole suite (runSuite's default): an area no check is tagged for runs nothing.
+  if (files !== undefined && files.length === 0) {
+    return { verdict: untestedArea(job.mode, describeAreaTags(job.mode.area)).verdict, testsRun: 0, seconds: 0, failedOutsideSelection: [], caughtBy: [] };
+  }
+  const run = await runSuite({ name: `fault-${job.mode.id}-area`, faultId: job.mode.id, files, workers: context.options.workers });
   const judged = judgeFault(job.mode, run.outcome, run.seconds, context.catalogue, run.problem);
   const selected = new Set(job.selection.checks.map((check) => check.key));
   return {
