@@ -8,8 +8,9 @@
  * it replaces (selftest/selection.ts): those citing its requirements first, the rest only if those did
  * not detect it; several faults at once (selftest/schedule.ts). A fault is detected only when a failed
  * check cites a requirement the fault breaks, and fails again when Playwright retries it
- * (selftest/judge.ts, selftest/attempts.ts); a fault's run of its citing checks stops there. Results go to reports/selftest.md and .json
- * (selftest/report.ts) and to Allure results (selftest/allure.ts); each run's JSON report and output to
+ * (selftest/judge.ts, selftest/attempts.ts); a fault's run of its citing checks stops there. Results go
+ * to reports/selftest.md and .json (selftest/report.ts) and to Allure results (selftest/allure.ts); each
+ * run's JSON report and output to
  * reports/selftest/runs/. The console gets one line per fault and the duration at the end.
  *
  * Exit status: 0 when the clean run passed and the detection rate reached --min-detection, 1 when not,
