@@ -47,13 +47,17 @@ function sizeOf(target: string): number {
   return readdirSync(target).reduce((sum, name) => sum + sizeOf(path.join(target, name)), 0);
 }
 
+/** Linux's clock ticks per second, the unit of /proc's CPU times. */
+function clockTicks(): number {
+  return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+}
+
 /** CPU seconds of this process's waited-for children (Linux /proc: cutime + cstime); undefined elsewhere. */
 function childrenCpuSeconds(): number | undefined {
   try {
     const stat = readFileSync('/proc/self/stat', 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    return (Number(fields[13]) + Number(fields[14])) / ticks;
+    return (Number(fields[13]) + Number(fields[14])) / clockTicks();
   } catch {
     return undefined;
   }
@@ -70,8 +74,7 @@ function machineBusySeconds(): number | undefined {
     const [label, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
     if (label !== 'cpu') return undefined;
     const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
-    const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    return [user, nice, system, irq, softirq, steal].reduce((sum: number, value) => sum + (value ?? 0), 0) / hz;
+    return [user, nice, system, irq, softirq, steal].reduce((sum: number, value) => sum + (value ?? 0), 0) / clockTicks();
   } catch {
     return undefined;
   }
