@@ -111,8 +111,13 @@ export function versionTag(version: ApiVersion): string {
 }
 
 /**
- * Tag of a check whose subject is the same whatever the version (the OpenID configuration every
- * discovery path serves, the test client's deny path): one project runs it, `primaryApiVersion`'s.
+ * Tag of a check whose subject is the same whatever the version: one project runs it, `primaryApiVersion`'s.
+ * Such are the OpenID configuration every discovery path serves, the test client's deny path, and the
+ * OAuth request handling behind `/v1/o/` and `/v2/o/` (authorize and consent, token, revoke, introspect),
+ * which BB2 routes to the same view classes with the same arguments (`AuthorizationView.as_view(version=2)`
+ * on both paths): https://github.com/CMSgov/bluebutton-web-server/blob/ba0c6856a51c13bd849da2fcc0d6e44eed08dc73/apps/dot_ext/urls.py
+ * and .../apps/dot_ext/v2/urls.py. What does depend on the version stays in both projects: the token
+ * response (its `patient` is the version's), refresh, userinfo, and every FHIR read with the tokens.
  */
 export const VERSION_INDEPENDENT_TAG = '@version-independent';
 

@@ -3,9 +3,9 @@
  * the grant on exchange): a second exchange of the same code, or a code never issued, gets invalid_grant.
  */
 import { createPkcePair } from '../../lib/oauth/pkce.js';
-import { expect, requirement, severity, test } from '../../fixtures/index.js';
+import { expect, requirement, severity, test, VERSION_INDEPENDENT_TAG } from '../../fixtures/index.js';
 
-const TAGS = ['@oauth', '@security'];
+const TAGS = ['@oauth', '@security', VERSION_INDEPENDENT_TAG];
 
 test.describe('authorization code', () => {
   test(

@@ -5,9 +5,9 @@
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
 import { Secret } from '../../lib/oauth/secret.js';
-import { expect, requestAuthorize, requirement, severity, test } from '../../fixtures/index.js';
+import { expect, requestAuthorize, requirement, severity, test, VERSION_INDEPENDENT_TAG } from '../../fixtures/index.js';
 
-const TAGS = ['@oauth', '@security'];
+const TAGS = ['@oauth', '@security', VERSION_INDEPENDENT_TAG];
 
 test.describe('client authentication', () => {
   test(

@@ -6,9 +6,9 @@
  * not exist.
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
-import { expect, requestAuthorize, requirement, severity, test } from '../../fixtures/index.js';
+import { expect, requestAuthorize, requirement, severity, test, VERSION_INDEPENDENT_TAG } from '../../fixtures/index.js';
 
-const TAGS = ['@oauth', '@security'];
+const TAGS = ['@oauth', '@security', VERSION_INDEPENDENT_TAG];
 /** 40 letters and digits, as BB2 issues client ids, but registered nowhere. */
 const UNKNOWN_CLIENT_ID = 'NoSuchApplication0000000000000000000000x';
 /** Not 40 letters and digits. */

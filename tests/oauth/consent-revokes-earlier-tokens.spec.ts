@@ -2,13 +2,13 @@
  * A new consent replaces the earlier one: BB2 deletes every earlier access and refresh token of the
  * same app/beneficiary pair when the beneficiary connects again (BB2-OAUTH-CONSENT-02).
  */
-import { expect, getJson, requirement, severity, test } from '../../fixtures/index.js';
+import { expect, getJson, requirement, severity, test, VERSION_INDEPENDENT_TAG } from '../../fixtures/index.js';
 
 test.describe('a new consent', () => {
   test(
     "revokes the app's earlier access and refresh tokens for that beneficiary",
     {
-      tag: ['@oauth', '@security'],
+      tag: ['@oauth', '@security', VERSION_INDEPENDENT_TAG],
       annotation: [requirement('BB2-OAUTH-CONSENT-02', 'BB2-OAUTH-REFRESH-06'), severity('critical')],
     },
     async ({ issueTokens, oauthClient, request, spareUser, target }) => {

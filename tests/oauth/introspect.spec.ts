@@ -3,9 +3,9 @@
  * RFC 7662): `active: true` with scope, exp, client_id and username for a live token, `active: false`
  * for anything else.
  */
-import { expect, requirement, severity, test } from '../../fixtures/index.js';
+import { expect, requirement, severity, test, VERSION_INDEPENDENT_TAG } from '../../fixtures/index.js';
 
-const TAGS = ['@oauth'];
+const TAGS = ['@oauth', VERSION_INDEPENDENT_TAG];
 
 test.describe('introspect', () => {
   test(

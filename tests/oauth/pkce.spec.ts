@@ -4,9 +4,9 @@
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
 import { createDifferentVerifier, createPkcePair } from '../../lib/oauth/pkce.js';
-import { expect, requestAuthorize, requirement, severity, test } from '../../fixtures/index.js';
+import { expect, requestAuthorize, requirement, severity, test, VERSION_INDEPENDENT_TAG } from '../../fixtures/index.js';
 
-const TAGS = ['@oauth', '@security'];
+const TAGS = ['@oauth', '@security', VERSION_INDEPENDENT_TAG];
 
 test.describe('PKCE at /authorize', () => {
   test(

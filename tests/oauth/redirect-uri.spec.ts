@@ -4,9 +4,9 @@
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
 import { MedicareLoginPage } from '../../fixtures/pages/medicare-login-page.js';
-import { expect, requirement, severity, test } from '../../fixtures/index.js';
+import { expect, requirement, severity, test, VERSION_INDEPENDENT_TAG } from '../../fixtures/index.js';
 
-const TAGS = ['@oauth', '@security'];
+const TAGS = ['@oauth', '@security', VERSION_INDEPENDENT_TAG];
 
 test.describe('redirect_uri', () => {
   test(

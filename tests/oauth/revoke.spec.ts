@@ -2,9 +2,9 @@
  * Revocation (BB2-OAUTH-REVOKE-01..04): BB2's own `/o/revoke/` (deletes the app/beneficiary grant)
  * and RFC 7009's `/o/revoke_token/`. A revoked token then gets 401 from the FHIR API.
  */
-import { expect, getJson, requirement, severity, test } from '../../fixtures/index.js';
+import { expect, getJson, requirement, severity, test, VERSION_INDEPENDENT_TAG } from '../../fixtures/index.js';
 
-const TAGS = ['@oauth', '@security'];
+const TAGS = ['@oauth', '@security', VERSION_INDEPENDENT_TAG];
 
 test.describe('revoke', () => {
   test(

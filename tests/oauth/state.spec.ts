@@ -3,9 +3,9 @@
  * (BB2-OAUTH-STATE-01..03), and returned unchanged on the redirect (BB2-OAUTH-STATE-04).
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
-import { expect, requestAuthorize, requirement, severity, test } from '../../fixtures/index.js';
+import { expect, requestAuthorize, requirement, severity, test, VERSION_INDEPENDENT_TAG } from '../../fixtures/index.js';
 
-const TAGS = ['@oauth', '@security'];
+const TAGS = ['@oauth', '@security', VERSION_INDEPENDENT_TAG];
 
 test.describe('state', () => {
   test(

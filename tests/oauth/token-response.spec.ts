@@ -6,7 +6,7 @@
  * The plain exchange (default scopes, Personal Information shared) is the one the worker's login made
  * (`loginTokenResponse`, attached to each check): these checks read it rather than authorize again.
  */
-import { embeddedOnlyReason, expect, requirement, severity, test } from '../../fixtures/index.js';
+import { embeddedOnlyReason, expect, requirement, severity, test, VERSION_INDEPENDENT_TAG } from '../../fixtures/index.js';
 
 const TAGS = ['@oauth'];
 /** `DATETIME_ISO_FORMAT = '%Y-%m-%dT%H:%M:%SZ'` (BB2-OAUTH-TOKEN-05). */
@@ -106,7 +106,7 @@ test.describe('token response', () => {
 
   test(
     'scope is the set of scopes requested, whatever their order',
-    { tag: TAGS, annotation: [requirement('BB2-OAUTH-SCOPE-02', 'RFC6749-3.3'), severity('normal')] },
+    { tag: [...TAGS, VERSION_INDEPENDENT_TAG], annotation: [requirement('BB2-OAUTH-SCOPE-02', 'RFC6749-3.3'), severity('normal')] },
     async ({ authorizeAsBeneficiary, oauthClient }) => {
       const requested = ['patient/Coverage.read', 'openid', 'patient/ExplanationOfBenefit.read', 'profile', 'patient/Patient.read'];
       const authorization = await authorizeAsBeneficiary({ scope: requested.join(' ') });
