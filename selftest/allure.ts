@@ -16,7 +16,7 @@ import { LabelName, Stage, Status, type Label, type Link } from 'allure-js-commo
 import { FileSystemWriter, ReporterRuntime } from 'allure-js-commons/sdk/reporter';
 import { LINK_ANNOTATION, requirementLinkAnnotations, requirementLinkTemplates, requirementStory } from '../lib/requirements/allure-links.js';
 import { describeResult, type FaultResult, type Verdict } from './judge.js';
-import { duration, type SelftestSummary, type UndetectableFault } from './report.js';
+import { duration, startedBeforeStop, type SelftestSummary, type UndetectableFault } from './report.js';
 
 export const SELFTEST_EPIC = 'Self-test';
 
@@ -59,6 +59,7 @@ function labels(feature: string, stories: readonly string[], extra: readonly Lab
 
 function faultDescription(fault: FaultResult, description: string | undefined): string {
   const selection = fault.selection;
+  const started = selection === undefined ? undefined : startedBeforeStop(fault, selection);
   const lines = [
     description ?? '',
     '',
@@ -69,7 +70,7 @@ function faultDescription(fault: FaultResult, description: string | undefined): 
           `**Seams replaced:** ${selection.seams.map((seam) => `\`${seam}\``).join(', ')}`,
           `**Checks it can affect:** ${selection.selected} (of the ${selection.readers} whose requests read ${selection.seams.length === 1 ? 'that seam' : 'those seams'} in the clean run)${selection.everyCheck === undefined ? '' : `; every check, since ${selection.everyCheck}`}`,
           `**Checks run:** ${selection.ran}${selection.ran < selection.selected ? ' (those citing what it breaks; the others cannot change a detection)' : ''}` +
-            `${fault.testsRun < selection.ran ? `; ${fault.testsRun} started before the first confirmed detection ended the run` : ''}`,
+            `${started === undefined ? '' : `; ${started} started before the first confirmed detection ended the run`}`,
         ]),
     '',
     `**Verdict:** ${describeResult(fault)}`,

@@ -232,9 +232,15 @@ function runsCell(selection: SelectionSummary): string {
   return selection.runs.map((run) => `${run.checks} checks, ${run.workers} worker${run.workers === 1 ? '' : 's'}, ${duration(run.seconds)} (${run.folder})`).join('; then ');
 }
 
+/** How many of a fault's checks started, when its run stopped at the first confirmed detection before the others did. */
+export function startedBeforeStop(fault: FaultResult, selection: SelectionSummary): number | undefined {
+  return fault.testsRun < selection.ran ? fault.testsRun : undefined;
+}
+
 /** How many checks a fault was to run with, and how many started when its run stopped at the first confirmed detection. */
-export function checksRunCell(fault: FaultResult, selection: SelectionSummary): string {
-  return fault.testsRun < selection.ran ? `${selection.ran} (${fault.testsRun} started)` : String(selection.ran);
+function checksRunCell(fault: FaultResult, selection: SelectionSummary): string {
+  const started = startedBeforeStop(fault, selection);
+  return started === undefined ? String(selection.ran) : `${selection.ran} (${started} started)`;
 }
 
 /** Which checks each fault ran with (selftest/selection.ts), and where the attribution fell back to every check. */
