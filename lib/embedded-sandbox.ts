@@ -24,6 +24,14 @@ export function loadSandboxServer(): Promise<typeof import('../sandbox/src/serve
 }
 
 /**
+ * The walk through the sandbox's own login and consent screens over plain fetch, loaded on first use:
+ * how a private sandbox issues the tokens its checks need without a browser (fixtures/fhir.ts).
+ */
+export function loadLoginWalker(): Promise<typeof import('../sandbox/src/login-walker.js')> {
+  return import('../sandbox/src/login-walker.js');
+}
+
+/**
  * The sandbox's synthetic data (users, their claim plans and resources), loaded on first use: for the
  * embedded target's claims users (lib/users.ts) and for tests that compare what a run found with what
  * the sandbox serves (the sweep's end-to-end test, the validators' corpus).

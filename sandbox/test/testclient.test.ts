@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { claimCountsForUser, CLAIM_TYPES, findUserByUsername } from '../src/data/index.js';
 import { startSandbox, type RunningSandbox } from '../src/server.js';
-import { authorizeAsBeneficiary, CookieJar, type BeneficiaryChoice } from './fhir-beneficiary-flow.js';
+import { CookieJar, walkAuthorization, type BeneficiaryChoice } from '../src/login-walker.js';
 
 let sandbox: RunningSandbox;
 
@@ -43,7 +43,7 @@ async function page(jar: CookieJar, path: string): Promise<{ response: Response;
 async function authorize(jar: CookieJar, choice: BeneficiaryChoice, link = '/testclient/authorize-link-v2'): Promise<Response> {
   const { html } = await page(jar, link);
   const authUrl = preById(html, 'auth-url');
-  const landed = await authorizeAsBeneficiary(jar, `${authUrl}&lang=en`, `${sandbox.url}/testclient/callback`, choice);
+  const landed = await walkAuthorization(jar, `${authUrl}&lang=en`, `${sandbox.url}/testclient/callback`, choice);
   return jar.fetch(landed.href);
 }
 
