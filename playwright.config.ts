@@ -62,11 +62,25 @@ function tagPattern(tag: string): RegExp {
   return new RegExp(`${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`);
 }
 
-/** The project of one API version: every check but those of the other version (and the version-independent ones, unless primary). */
+/**
+ * The project of one API version: every check but those of the other version (and the version-independent
+ * ones, unless primary). A project other than the primary one has fewer checks (v1: 105 of 249) and far
+ * fewer browser logins (none of the OAuth request-handling checks), so it gets one worker, which runs
+ * beside the primary project's first worker from the start; the primary project takes the other worker
+ * slots as they free up. That is one worker process, Chromium and pair of worker logins fewer than two
+ * workers for each project, measured in docs/performance.md §9. `--project v1` alone therefore runs in one
+ * worker; `BB2_API_VERSION=v1` makes v1 the primary version, with every worker.
+ */
 function versionProject(version: ApiVersion, primary: ApiVersion): Project<unknown, ApiVersionOptions> {
   const others = API_VERSIONS.filter((other) => other !== version).map(versionTag);
   const leftOut = [...others, ...(version === primary ? [] : [VERSION_INDEPENDENT_TAG])];
-  return { name: version, dependencies: ['target'], use: { apiVersion: version }, grepInvert: leftOut.map(tagPattern) };
+  return {
+    name: version,
+    dependencies: ['target'],
+    use: { apiVersion: version },
+    grepInvert: leftOut.map(tagPattern),
+    ...(version === primary ? {} : { workers: 1 }),
+  };
 }
 
 function launchOptionsOrExit() {
