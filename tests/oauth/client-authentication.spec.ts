@@ -2,6 +2,9 @@
  * Client authentication (RFC 6749 §2.3.1; BB2-OAUTH-TOKENAUTH-01..04, BB2-OAUTH-CLIENT-05): BB2 apps are confidential
  * clients; /token takes HTTP Basic or form-field credentials and refuses a wrong or missing secret,
  * and /authorize refuses a client_secret in the URL.
+ *
+ * HTTP Basic is how the worker's login exchanged its code (fixtures/base.ts `exchange`): that check reads
+ * the exchange (`loginTokenResponse`, attached to it) rather than authorize again in the browser.
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
 import { Secret } from '../../lib/oauth/secret.js';
@@ -13,11 +16,7 @@ test.describe('client authentication', () => {
   test(
     'HTTP Basic client credentials are accepted at /token',
     { tag: TAGS, annotation: [requirement('BB2-OAUTH-TOKENAUTH-01', 'RFC6749-2.3.1'), severity('critical')] },
-    async ({ freshAuthorization, oauthClient }) => {
-      const result = await oauthClient.exchangeCode(
-        { code: freshAuthorization.code, codeVerifier: freshAuthorization.verifier, redirectUri: freshAuthorization.redirectUri },
-        { auth: 'basic' },
-      );
+    async ({ loginTokenResponse: result }) => {
       expect(result.status, result.bodyText).toBe(200);
     },
   );

@@ -1,6 +1,9 @@
 /**
  * PKCE (RFC 7636), required by BB2 since 2025-12 (BB2-OAUTH-PKCE-01..04): the authorize
  * request must carry an S256 challenge, and the token request the matching verifier.
+ *
+ * The matching verifier is what the worker's login sent with its code (fixtures/base.ts `exchange`): that
+ * check reads the exchange (`loginTokenResponse`, attached to it) rather than authorize again in the browser.
  */
 import { buildAuthorizeRequest } from '../../lib/oauth/authorize-request.js';
 import { createDifferentVerifier, createPkcePair } from '../../lib/oauth/pkce.js';
@@ -101,12 +104,7 @@ test.describe('PKCE at /token', () => {
   test(
     'the matching code_verifier is accepted',
     { tag: TAGS, annotation: [requirement('BB2-OAUTH-PKCE-03', 'RFC7636-4.6'), severity('critical')] },
-    async ({ freshAuthorization, oauthClient }) => {
-      const result = await oauthClient.exchangeCode({
-        code: freshAuthorization.code,
-        codeVerifier: freshAuthorization.verifier,
-        redirectUri: freshAuthorization.redirectUri,
-      });
+    async ({ loginTokenResponse: result }) => {
       expect(result.status, result.bodyText).toBe(200);
     },
   );
