@@ -32,8 +32,22 @@ function currentTestInfo(): TestInfo | undefined {
   }
 }
 
-/** Sends the values not yet sent as one hidden attachment of the running test. */
-export async function flushSecrets(testInfo: TestInfo | undefined = currentTestInfo()): Promise<void> {
+/**
+ * The flushes, one after another. A flush takes the pending values at once, so a second flush started
+ * while the first one's attachment is still on its way (the one a Secret's creation starts without
+ * waiting, then the one at the end of the test) would find nothing to send; if the first then failed
+ * because its test had ended, its values went back to `pending` with no flush left to send them. Chained,
+ * the later flush runs after the earlier one has attached its values or put them back.
+ */
+let flushes: Promise<void> = Promise.resolve();
+
+/** Sends the values not yet sent as one hidden attachment of the running test, after any flush already under way. */
+export function flushSecrets(testInfo: TestInfo | undefined = currentTestInfo()): Promise<void> {
+  flushes = flushes.then(() => attachPending(testInfo));
+  return flushes;
+}
+
+async function attachPending(testInfo: TestInfo | undefined): Promise<void> {
   if (testInfo === undefined || pending.size === 0) return;
   const values = [...pending];
   pending.clear();

@@ -1,0 +1,36 @@
+/**
+ * The worker's secret channel (secret-channel.ts): a value whose attachment failed must still reach the
+ * reporter when a later flush of the same test runs while that attachment was on its way.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { TestInfo } from '@playwright/test';
+import { Secret } from '../oauth/secret.js';
+import { flushSecrets, installWorkerRedaction, SECRET_ATTACHMENT_NAME } from './secret-channel.js';
+
+describe('secret channel', () => {
+  it('a flush started while an earlier one is on its way sends the values that earlier one could not attach', async () => {
+    installWorkerRedaction();
+    const value = 'SecretChannelTestAccessToken-0123456789';
+    new Secret(value, 'access token');
+    const sent: string[] = [];
+    let calls = 0;
+    // The first attachment is refused after a while (its test step had ended); later ones go through.
+    const testInfo = {
+      attach: async (name: string, options: { body: string }) => {
+        calls += 1;
+        assert.equal(name, SECRET_ATTACHMENT_NAME);
+        if (calls === 1) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          throw new Error('the test has ended');
+        }
+        sent.push(...(JSON.parse(options.body) as string[]));
+      },
+    } as unknown as TestInfo;
+    // The flush a Secret's creation starts without waiting, then the one at the end of the test.
+    const first = flushSecrets(testInfo);
+    await flushSecrets(testInfo);
+    await first;
+    assert.deepEqual(sent, [value]);
+  });
+});
