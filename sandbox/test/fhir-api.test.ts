@@ -162,12 +162,14 @@ describe('authentication and permissions', () => {
     assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="api", error="invalid_token", error_description="The access token is invalid."');
   });
   it('401 for an expired token, naming the expiry', async () => {
-    const shortLived = await startSandbox({ port: 0, logLevel: 'silent', tokenLifetimeSeconds: 1 });
+    // Lifetimes count in whole seconds from the second of issue (oidc-provider), so a 1-second token can be
+    // expired by the first request; 2 seconds leave it at least one second of life.
+    const shortLived = await startSandbox({ port: 0, logLevel: 'silent', tokenLifetimeSeconds: 2 });
     try {
       const token = await obtainToken(shortLived.url, localClient(shortLived), { username: 'BBUser00002' });
       const fresh = await fetch(`${shortLived.url}/v1/fhir/Coverage/`, { headers: { Authorization: `Bearer ${token.access_token}` } });
       assert.equal(fresh.status, 200);
-      await new Promise((resolve) => setTimeout(resolve, 2100));
+      await new Promise((resolve) => setTimeout(resolve, 3100));
       const expired = await fetch(`${shortLived.url}/v1/fhir/Coverage/`, { headers: { Authorization: `Bearer ${token.access_token}` } });
       assert.equal(expired.status, 401);
       assert.deepEqual(await expired.json(), { detail: 'Authentication credentials were not provided.' });
