@@ -16,4 +16,10 @@ export interface SandboxContext {
    * (faults/seam-recorder.ts), so that the seams those calls read count for the check that caused them.
    */
   readonly onwardHeaders?: () => Record<string, string>;
+  /**
+   * The sandbox's clock, in milliseconds since the epoch: what its own time decisions are judged by (an
+   * access token's expiry at the resource servers, the DataAccessGrant's at consent and refresh). Date.now
+   * unless whoever starts the sandbox passes another (StartOptions.clock); oidc-provider keeps its own.
+   */
+  readonly now: () => number;
 }

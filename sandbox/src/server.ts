@@ -27,6 +27,11 @@ export interface RunningSandbox {
 export interface StartOptions {
   /** Records which seams each request reads, and which fault modes would answer differently (the self-test's clean run). */
   readonly seamRecorder?: SeamRecorder | undefined;
+  /**
+   * The sandbox's clock (SandboxContext.now); default Date.now. The suite's private sandboxes pass one they
+   * can move forward, so a check sees a token expire without waiting for it (fixtures/fhir.ts).
+   */
+  readonly clock?: (() => number) | undefined;
 }
 
 export async function startSandbox(
@@ -51,9 +56,10 @@ export async function startSandbox(
   const baseUrl = (settings.publicBaseUrl ?? `http://${urlHost}:${port}`).replace(/\/+$/, '');
   const recorder = options.seamRecorder;
   const behaviour = createBehaviour(overrides);
+  const now = options.clock ?? Date.now;
   const context: SandboxContext = recorder
-    ? { settings, baseUrl, log, behaviour: recorder.watch(behaviour), onwardHeaders: () => recorder.onwardHeaders() }
-    : { settings, baseUrl, log, behaviour };
+    ? { settings, baseUrl, log, now, behaviour: recorder.watch(behaviour), onwardHeaders: () => recorder.onwardHeaders() }
+    : { settings, baseUrl, log, now, behaviour };
 
   const app = new Koa();
   app.proxy = settings.publicBaseUrl !== undefined;

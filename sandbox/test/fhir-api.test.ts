@@ -178,6 +178,24 @@ describe('authentication and permissions', () => {
       await shortLived.close();
     }
   });
+  it('a clock moved past the lifetime (StartOptions.clock) expires the token at once, naming the expiry', async () => {
+    let offsetMs = 0;
+    const clocked = await startSandbox({ port: 0, logLevel: 'silent' }, {}, { clock: () => Date.now() + offsetMs });
+    try {
+      const token = await obtainToken(clocked.url, localClient(clocked), { username: 'BBUser00002' });
+      const read = () => fetch(`${clocked.url}/v1/fhir/Coverage/`, { headers: { Authorization: `Bearer ${token.access_token}` } });
+      const lifetimeSeconds = Number(token.expires_in);
+      assert.ok(lifetimeSeconds > 2, `expires_in ${String(token.expires_in)}`);
+      offsetMs = (lifetimeSeconds - 2) * 1000;
+      assert.equal((await read()).status, 200);
+      offsetMs = (lifetimeSeconds + 1) * 1000;
+      const expired = await read();
+      assert.equal(expired.status, 401);
+      assert.equal(expired.headers.get('www-authenticate'), 'Bearer realm="api", error="invalid_token", error_description="The access token has expired."');
+    } finally {
+      await clocked.close();
+    }
+  });
   it('403 on Patient when Personal Information was withheld; Coverage and EOB still work', async () => {
     await expectError(`/v1/fhir/Patient/${noDemographics.patient}`, noDemographics, 403, 'You do not have permission to perform this action.');
     await expectError('/v1/fhir/Patient', noDemographics, 403, 'You do not have permission to perform this action.');

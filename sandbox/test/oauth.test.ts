@@ -739,7 +739,7 @@ describe('access resolver (oauth/types.ts)', () => {
     const server = http.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const context: SandboxContext = { settings: parseSandboxSettings(settings), baseUrl: url, log: createLogger('silent'), behaviour: createBehaviour() };
+    const context: SandboxContext = { settings: parseSandboxSettings(settings), baseUrl: url, log: createLogger('silent'), now: Date.now, behaviour: createBehaviour() };
     const oauth = await createOAuth(context);
     const koa = new Koa();
     koa.use(oauth.routes);

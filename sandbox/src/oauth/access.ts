@@ -22,7 +22,7 @@ export function createAccessResolver(deps: OAuthDeps): AccessResolver {
       const stored = await deps.bridge.provider.AccessToken.find(token, { ignoreExpiration: true });
       if (!stored?.accountId || !stored.clientId) return { ok: false, reason: 'invalid' };
       const expiresAt = stored.exp ?? 0;
-      if (!deps.ctx.behaviour.oauth.isAccessTokenUsable({ expiresAt }, Math.floor(Date.now() / 1000))) {
+      if (!deps.ctx.behaviour.oauth.isAccessTokenUsable({ expiresAt }, Math.floor(deps.ctx.now() / 1000))) {
         return { ok: false, reason: 'expired' };
       }
       const user = findUserByUsername(stored.accountId);

@@ -120,7 +120,7 @@ export async function consentScreen(deps: OAuthDeps, koa: Koa.Context, version: 
   const language = consentLanguage(koa, query);
   const toggled = new URLSearchParams(koa.querystring);
   toggled.set('lang', language === 'es' ? 'en' : 'es');
-  const end = deps.ctx.behaviour.oauth.accessGrantExpiration(new Date());
+  const end = deps.ctx.behaviour.oauth.accessGrantExpiration(new Date(deps.ctx.now()));
   sendReply(
     koa,
     htmlReply(
@@ -317,7 +317,7 @@ async function recordConsent(deps: OAuthDeps, clientId: string, accountId: strin
     await revokeProviderGrants(deps, records.takeProviderGrants(clientId, accountId, grantId), 'deleted');
   }
   records.addProviderGrant(clientId, accountId, grantId);
-  const now = new Date();
+  const now = new Date(deps.ctx.now());
   records.putDataAccessGrant(clientId, accountId, { grantedAt: now, expiresAt: oauth.accessGrantExpiration(now) });
 }
 

@@ -158,7 +158,7 @@ async function checkRefreshToken(
   }
   const client = named ?? (known.clientId === undefined ? undefined : deps.clients.get(known.clientId));
   if (!client) return { reply: applicationErrorJson(NO_APPLICATION) };
-  const reply = deps.ctx.behaviour.oauth.checkDataAccessGrantOnRefresh(deps.records.dataAccessGrant(client.id, known.accountId ?? ''), new Date());
+  const reply = deps.ctx.behaviour.oauth.checkDataAccessGrantOnRefresh(deps.records.dataAccessGrant(client.id, known.accountId ?? ''), new Date(deps.ctx.now()));
   return reply ? { reply } : { client };
 }
 
