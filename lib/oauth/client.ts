@@ -11,6 +11,7 @@
  */
 import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { z } from 'zod';
+import { responseBody } from '../http/response-body.js';
 import type { Bb2Endpoints } from './endpoints.js';
 import { redactJson, revealValue, Secret } from './secret.js';
 
@@ -79,28 +80,19 @@ const tokenBodySchema = z.object({
  */
 async function read(response: APIResponse, redact: boolean): Promise<{ result: HttpResult; raw: unknown }> {
   const headers = response.headers();
-  const text = await response.text();
-  const contentType = headers['content-type'];
-  let raw: unknown;
-  let isJson = false;
-  if (text.length > 0 && /json/i.test(contentType ?? '')) {
-    try {
-      raw = JSON.parse(text);
-      isJson = true;
-    } catch {
-      // Declared JSON but is not: the caller sees json === undefined and the text.
-    }
-  }
-  const json = isJson ? (redact ? redactJson(raw) : raw) : undefined;
+  const { text, json: parsed } = await responseBody(response);
+  const raw = parsed?.value;
+  const json = parsed === undefined ? undefined : redact ? redactJson(raw) : raw;
   return {
     raw,
     result: {
       url: response.url(),
       status: response.status(),
       headers,
-      contentType,
+      contentType: headers['content-type'],
       json,
-      bodyText: isJson ? JSON.stringify(json) : text,
+      // A redacted body is shown as its redacted JSON; any other as the server sent it.
+      bodyText: parsed !== undefined && redact ? JSON.stringify(json) : text,
     },
   };
 }

@@ -16,6 +16,7 @@
  *     failures. A 500 is returned to the check: a server error on a request is itself a finding.
  */
 import { test, type APIRequestContext, type APIResponse, type TestInfo } from '@playwright/test';
+import { responseBody } from '../http/response-body.js';
 import type { Bb2Endpoints } from '../oauth/endpoints.js';
 import { redactJson, REDACTED, SECRET_FIELD_NAMES } from '../oauth/secret.js';
 import { summariseBody, WHOLE_BODY_LIMIT, type WholeBodies } from './body-summary.js';
@@ -158,16 +159,9 @@ function redactedHeaders(headers: Record<string, string>, secrets: SecretLookup)
 async function responseRecord(response: APIResponse, isOAuth: boolean, secrets: SecretLookup, keepWhole: (text: string, contentType: string) => void): Promise<Record<string, unknown>> {
   const headers = response.headers();
   const contentType = headers['content-type'] ?? '';
-  const text = await response.text().catch(() => '');
-  let json: unknown;
-  if (/json/i.test(contentType) && text.length > 0) {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // Declared JSON but not: shown as text.
-    }
-  }
-  let body: unknown = json === undefined ? text : isOAuth ? redactJson(json) : json;
+  const { text, json: parsed } = await responseBody(response).catch(() => ({ text: '', json: undefined }));
+  const json = parsed?.value;
+  let body: unknown = parsed === undefined ? text : isOAuth ? redactJson(json) : json;
   // OAuth answers are small and their fields are the evidence; a FHIR page is summarised when large.
   if (!isOAuth && text.length > WHOLE_BODY_LIMIT) {
     body = summariseBody(text, json);
