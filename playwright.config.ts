@@ -19,7 +19,8 @@
 import path from 'node:path';
 import { defineConfig, type Project, type ReporterDescription } from '@playwright/test';
 import type { ApiVersionOptions } from './fixtures/base.js';
-import { API_VERSIONS, primaryApiVersion, VERSION_INDEPENDENT_TAG, versionTag, type ApiVersion } from './lib/api-version.js';
+import type { ApiVersion } from './lib/api-version.js';
+import { versionProjectSelection } from './lib/version-projects.js';
 import { BrowserNotFoundError, chromiumLaunchOptions } from './lib/browser.js';
 import { loadSuiteConfigOrExit, REPO_ROOT } from './lib/config.js';
 import { requirementLinkTemplates } from './lib/requirements/allure-links.js';
@@ -57,29 +58,20 @@ const reporters: ReporterDescription[] = [
 // `npm run selftest` sets BB2_SELFTEST_FAULT to start the embedded sandbox with one fault mode; checked here.
 const sandboxCommand = sandboxCommandOrExit(suite.target.kind);
 
-/** Escapes a tag for a regular expression that matches it as a whole word of a test's title. */
-function tagPattern(tag: string): RegExp {
-  return new RegExp(`${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`);
-}
-
 /**
- * The project of one API version: every check but those of the other version (and the version-independent
- * ones, unless primary). A project other than the primary one has fewer checks (v1: 105 of 249) and far
- * fewer browser logins (none of the OAuth request-handling checks), so it gets one worker, which runs
- * beside the primary project's first worker from the start; the primary project takes the other worker
- * slots as they free up. That is one worker process, Chromium and pair of worker logins fewer than two
- * workers for each project, measured in docs/performance.md §9. `--project v1` alone therefore runs in one
- * worker; `BB2_API_VERSION=v1` makes v1 the primary version, with every worker.
+ * The project of one API version: every check but those of the other version, each version-independent
+ * check once (lib/version-projects.ts). With both versions configured each project has one worker and the
+ * version-independent checks are split between them so that both finish together, measured in
+ * docs/performance.md §10; with one version (`BB2_API_VERSION=v1`) its project has every worker.
  */
-function versionProject(version: ApiVersion, primary: ApiVersion): Project<unknown, ApiVersionOptions> {
-  const others = API_VERSIONS.filter((other) => other !== version).map(versionTag);
-  const leftOut = [...others, ...(version === primary ? [] : [VERSION_INDEPENDENT_TAG])];
+function versionProject(version: ApiVersion, versions: readonly ApiVersion[]): Project<unknown, ApiVersionOptions> {
+  const { grepInvert, workers } = versionProjectSelection(version, versions);
   return {
     name: version,
     dependencies: ['target'],
     use: { apiVersion: version },
-    grepInvert: leftOut.map(tagPattern),
-    ...(version === primary ? {} : { workers: 1 }),
+    grepInvert: [...grepInvert],
+    ...(workers === undefined ? {} : { workers }),
   };
 }
 
@@ -134,7 +126,7 @@ export default defineConfig<unknown, ApiVersionOptions>({
     // One check per configured version that the target answers at all; if one fails, no conformance check runs.
     // In one worker (fullyParallel off): a worker process of its own per version would cost more than the checks.
     { name: 'target', testMatch: /target-available\.setup\.ts$/, fullyParallel: false },
-    ...suite.apiVersions.map((version) => versionProject(version, primaryApiVersion(suite.apiVersions))),
+    ...suite.apiVersions.map((version) => versionProject(version, suite.apiVersions)),
   ],
   webServer:
     suite.target.kind === 'embedded'

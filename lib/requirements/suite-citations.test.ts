@@ -21,6 +21,22 @@ describe('the suite cites the catalogue', () => {
     assert.ok(suite.checks.some((check) => check.file === 'target-available.setup.ts'), 'the target availability check is a check too');
   });
 
+  it('runs each version-independent check in one version project, and every other check in each version it is for', () => {
+    const versionProjects = [...new Set(suite.checks.map((check) => check.project).filter((project) => project !== 'target'))];
+    const where = new Map<string, string[]>();
+    for (const check of suite.checks.filter((one) => one.project !== 'target')) {
+      const at = [check.file, ...check.titles].join(' › ');
+      where.set(at, [...(where.get(at) ?? []), check.project]);
+    }
+    for (const check of suite.checks.filter((one) => one.project !== 'target')) {
+      const projects = where.get([check.file, ...check.titles].join(' › ')) ?? [];
+      const ownVersion = check.tags.find((tag) => /^v\d$/.test(tag));
+      const expected = check.tags.includes('version-independent') ? 1 : ownVersion !== undefined ? 1 : versionProjects.length;
+      assert.equal(projects.length, expected, `${check.key} runs in ${projects.join(', ')}`);
+      if (ownVersion !== undefined) assert.deepEqual(projects, [ownVersion], check.key);
+    }
+  });
+
   it('has no check without a requirement or citing an unknown or untested one, no uncited requirement without a reason, no fault naming an unknown id', () => {
     assert.deepEqual(suite.problems, []);
   });
