@@ -8,8 +8,8 @@
  * `npx playwright test --project v2` checks one version. A check tagged @v1 or @v2 verifies one version
  * only, and only that project runs it; a check tagged @version-independent verifies something both
  * versions share (the OpenID configuration every discovery path serves), and only one project runs it
- * (v2 when configured). Both depend on the `target` project, which first checks that every configured
- * version's metadata answers.
+ * (lib/version-projects.ts). Each project first checks that its version's metadata answers
+ * (tests/target-available.spec.ts).
  *
  * The configuration is validated first: a missing or malformed value stops the run with one message
  * naming the variable (lib/config.ts). Playwright evaluates this file in the runner and again in every
@@ -68,7 +68,6 @@ function versionProject(version: ApiVersion, versions: readonly ApiVersion[]): P
   const { grepInvert, workers } = versionProjectSelection(version, versions);
   return {
     name: version,
-    dependencies: ['target'],
     use: { apiVersion: version },
     grepInvert: [...grepInvert],
     ...(workers === undefined ? {} : { workers }),
@@ -90,7 +89,7 @@ function launchOptionsOrExit() {
 export default defineConfig<unknown, ApiVersionOptions>({
   testDir: './tests',
   outputDir: path.join(reportsDir, 'test-results'),
-  // Records the environment (fhirVersion, browser, commit); whether the target is up is the `target` project's check.
+  // Records the environment (fhirVersion, browser, commit); whether the target is up is the availability check's finding.
   globalSetup: path.join(REPO_ROOT, 'lib/reporting/global-setup.ts'),
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
@@ -122,12 +121,10 @@ export default defineConfig<unknown, ApiVersionOptions>({
     // client's tokens concealed and masked (fixtures/base.ts attachScreenshot); password fields are masked.
     screenshot: 'off',
   },
-  projects: [
-    // One check per configured version that the target answers at all; if one fails, no conformance check runs.
-    // In one worker (fullyParallel off): a worker process of its own per version would cost more than the checks.
-    { name: 'target', testMatch: /target-available\.setup\.ts$/, fullyParallel: false },
-    ...suite.apiVersions.map((version) => versionProject(version, suite.apiVersions)),
-  ],
+  // One project per configured API version. Whether the target answers at all is each project's own first
+  // finding (tests/target-available.spec.ts): when it does not, that check fails and the others are skipped,
+  // naming it (fixtures/base.ts). No setup project: its worker would start before, and delay, every other.
+  projects: suite.apiVersions.map((version) => versionProject(version, suite.apiVersions)),
   webServer:
     suite.target.kind === 'embedded'
       ? {

@@ -111,7 +111,7 @@ export function versionTag(version: ApiVersion): string {
 }
 
 /**
- * Tag of a check whose subject is the same whatever the version: one project runs it, `primaryApiVersion`'s.
+ * Tag of a check whose subject is the same whatever the version: one project runs it (lib/version-projects.ts).
  * Such are the OpenID configuration every discovery path serves, the test client's deny path, and the
  * OAuth request handling behind `/v1/o/` and `/v2/o/` (authorize and consent, token, revoke, introspect),
  * which BB2 routes to the same view classes with the same arguments (`AuthorizationView.as_view(version=2)`
@@ -122,8 +122,9 @@ export function versionTag(version: ApiVersion): string {
 export const VERSION_INDEPENDENT_TAG = '@version-independent';
 
 /**
- * The project that runs the version-independent checks: v2 when it is configured (the version CMS
- * points every new app to), else v1.
+ * The version a run uses where it needs one (the token script, the sweep) and whose project runs the
+ * version-independent checks lib/version-projects.ts does not give the other: v2 when it is configured
+ * (the version CMS points every new app to), else v1.
  */
 export function primaryApiVersion(versions: readonly ApiVersion[]): ApiVersion {
   return versions.includes('v2') || versions.length === 0 ? 'v2' : 'v1';

@@ -36,6 +36,7 @@ describe('versionProjectSelection', () => {
 
   it('matches files and tags as whole words, not inside a longer name or title', () => {
     assert.equal(runs('v2', both, `x${shared}`, ['@version-independent']), true);
+    assert.equal(runs('v2', both, `tests/${shared}`, ['@version-independent']), false);
     assert.equal(runs('v2', both, 'oauth/revoke.spec.ts', ['@version-independent-ish']), true);
     assert.equal(runs('v1', both, 'oauth/revoke.spec.ts', ['@version-independent-ish']), true);
   });

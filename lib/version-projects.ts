@@ -46,7 +46,8 @@ export function versionProjectSelection(version: ApiVersion, versions: readonly 
   if (!versions.includes(version)) throw new Error(`API version ${version} is not among the configured ${versions.join(', ')}`);
   if (versions.length === 1) return { grepInvert: otherVersions, workers: undefined };
   const independent = `(?=.*(?:^|\\s)${tagPattern(VERSION_INDEPENDENT_TAG)})`;
-  const inShare = `.*(?:^|\\s)(?:${NON_PRIMARY_SHARE.map(escaped).join('|')})(?=\\s)`;
+  // The file's path relative to the test directory (tests/), or to a folder above it (a config whose testDir is the repository).
+  const inShare = `.*(?:^|[\\s/])(?:${NON_PRIMARY_SHARE.map(escaped).join('|')})(?=\\s)`;
   // The primary project leaves out the share's version-independent checks, the other one every other version-independent check.
   const notMine = version === primaryApiVersion(versions) ? `^(?=${inShare})${independent}` : `^(?!${inShare})${independent}`;
   return { grepInvert: [...otherVersions, new RegExp(notMine)], workers: 1 };

@@ -104,8 +104,7 @@ export async function runSuite(request: RunRequest): Promise<FinishedRun> {
   if (request.testList !== undefined) {
     const listFile = path.join(folder, 'test-list.txt');
     writeFileSync(listFile, `${request.testList.join('\n')}\n`);
-    // The availability check's project is a dependency; a selected run names every check it needs itself.
-    args.push('--test-list', listFile, '--no-deps');
+    args.push('--test-list', listFile);
   } else {
     args.push(...(request.files ?? []).map(fileArgument));
   }

@@ -4,7 +4,7 @@
  * environment for the reports. Each configured API version's CapabilityStatement fhirVersion, the browser's version and the
  * commit go into the config metadata (ENVIRONMENT_METADATA_KEY), from where allure-context-reporter.ts
  * writes Allure's environment, and into reports/environment.json. A target that does not answer never
- * stops the run here: it is the target-availability check's finding (tests/target-available.setup.ts),
+ * stops the run here: it is the target-availability check's finding (tests/target-available.spec.ts),
  * which then keeps the other checks from running. It also warms the FHIR validator cache
  * (lib/validation/warm-cache.ts) so that the workers load the compiled schemas instead of compiling them.
  */
@@ -25,7 +25,7 @@ import { TargetUnavailableError } from './target-errors.js';
 
 /**
  * The CapabilityStatement's fhirVersion, for the environment. One attempt, no retries: whether the target
- * is up is decided by the target-availability check (tests/target-available.setup.ts), which reports it.
+ * is up is decided by the target-availability check (tests/target-available.spec.ts), which reports it.
  */
 async function probeFhirVersion(metadataUrl: string, timeoutMs: number, endpoints: Bb2Endpoints, clientId: string): Promise<string> {
   // In the self-test's clean run its request is the runner's, which no check depends on (lib/check-scopes.ts).

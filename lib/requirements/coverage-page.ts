@@ -155,7 +155,7 @@ export function renderCoveragePage(coverage: Coverage): string {
     '`npm run selftest -- --fault <id> --quick`.',
     '',
     'After each check, the API versions whose project runs it. A check about something BB2 serves the same way',
-    'for both versions runs in one project only (tagged `@version-independent`; v2 when configured): the OpenID',
+    'for both versions runs in one project only (tagged `@version-independent`; lib/version-projects.ts): the OpenID',
     'configuration, and the OAuth request handling behind `/v1/o/` and `/v2/o/`, which BB2 routes to the same',
     'view classes with the same arguments (README, "The API version is a dimension of the run").',
     '',
