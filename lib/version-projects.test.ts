@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { REPO_ROOT } from './config.js';
 import { NON_PRIMARY_SHARE, versionProjectSelection } from './version-projects.js';
 
 /** A grep title as Playwright builds it: root (''), project, file, describe titles, title, tags. */
@@ -49,6 +52,10 @@ describe('versionProjectSelection', () => {
       assert.equal(runs(version, [version], 'oauth/revoke.spec.ts', ['@version-independent']), true);
       assert.equal(runs(version, [version], shared, ['@version-independent']), true);
     }
+  });
+
+  it('names spec files that exist (a renamed file would silently move its checks to the primary project)', () => {
+    for (const file of NON_PRIMARY_SHARE) assert.ok(existsSync(path.join(REPO_ROOT, 'tests', file)), `tests/${file}`);
   });
 
   it('refuses a version that is not configured', () => {
