@@ -16,6 +16,7 @@
  * worker; the workers find the embedded sandbox's port in BB2_PORT, which the webServer's `wait`
  * pattern puts into the environment before they start.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { defineConfig, type Project, type ReporterDescription } from '@playwright/test';
 import type { ApiVersionOptions } from './fixtures/base.js';
@@ -24,7 +25,7 @@ import { versionProjectSelection } from './lib/version-projects.js';
 import { BrowserNotFoundError, chromiumLaunchOptions } from './lib/browser.js';
 import { loadSuiteConfigOrExit, REPO_ROOT } from './lib/config.js';
 import { requirementLinkTemplates } from './lib/requirements/allure-links.js';
-import { sandboxCommandOrExit } from './lib/embedded-sandbox.js';
+import { CONTROL_TOKEN_VARIABLE, sandboxCommandOrExit } from './lib/embedded-sandbox.js';
 
 const suite = loadSuiteConfigOrExit();
 
@@ -57,6 +58,10 @@ const reporters: ReporterDescription[] = [
 ];
 // `npm run selftest` sets BB2_SELFTEST_FAULT to start the embedded sandbox with one fault mode; checked here.
 const sandboxCommand = sandboxCommandOrExit(suite.target.kind);
+// The embedded sandbox also starts the checks' private sandboxes (sandbox/src/private-sandboxes.ts) for
+// requests carrying this run's token: set once in the runner, inherited by the webServer and the workers
+// (which evaluate this file again and keep it).
+if (suite.target.kind === 'embedded') process.env[CONTROL_TOKEN_VARIABLE] ||= randomBytes(24).toString('hex');
 
 /**
  * The project of one API version: every check but those of the other version, each version-independent

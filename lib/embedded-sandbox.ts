@@ -12,6 +12,7 @@ export { FAULT_AREAS, FAULT_MODES, faultModeOrThrow, faultRequirements, UnknownF
 export { FAULT_VARIABLE } from '../sandbox/src/faults/options.js';
 export { NO_REQUEST_SCOPE, SCOPE_HEADER, SEAMS_VARIABLE, SeamRecorder, UNSTAMPED_SCOPE, type SeamRecord } from '../sandbox/src/faults/seam-recorder.js';
 export { sandboxCommand, sandboxCommandOrExit } from '../sandbox/src/faults/webserver.js';
+export { CONTROL_TOKEN_VARIABLE, privateSandboxClient } from '../sandbox/src/private-sandboxes.js';
 export type { RunningSandbox } from '../sandbox/src/server.js';
 export { LOCAL_CLIENT, type SandboxSettingsInput } from '../sandbox/src/settings.js';
 

@@ -15,6 +15,7 @@ import { createOAuth } from './oauth/index.js';
 import { parseSandboxSettings, type SandboxSettingsInput } from './settings.js';
 import { createTestClient } from './testclient/index.js';
 import { commonMiddleware } from './http/common.js';
+import { privateSandboxRoutes } from './private-sandboxes.js';
 import type { SeamRecorder } from './faults/seam-recorder.js';
 
 export interface RunningSandbox {
@@ -32,6 +33,11 @@ export interface StartOptions {
    * can move forward, so a check sees a token expire without waiting for it (fixtures/fhir.ts).
    */
   readonly clock?: (() => number) | undefined;
+  /**
+   * Serves the suite's private sandboxes (./private-sandboxes.ts) to requests presenting this token;
+   * undefined (the default): not served.
+   */
+  readonly privateSandboxControlToken?: string | undefined;
 }
 
 export async function startSandbox(
@@ -65,6 +71,12 @@ export async function startSandbox(
   app.proxy = settings.publicBaseUrl !== undefined;
   app.silent = true; // errors are answered and logged by commonMiddleware, never printed with a stack
   const oauth = await createOAuth(context);
+  // The suite's private sandboxes carry this one's behaviour (a fault included) and seam recorder.
+  const privates =
+    options.privateSandboxControlToken === undefined
+      ? undefined
+      : privateSandboxRoutes(options.privateSandboxControlToken, (privateSettings, clock) => startSandbox(privateSettings, overrides, { seamRecorder: recorder, clock }));
+  if (privates) app.use(privates.middleware);
   if (recorder) app.use(recorder.middleware());
   app.use(commonMiddleware(context));
   app.use(oauth.routes);
@@ -76,10 +88,12 @@ export async function startSandbox(
     url: baseUrl,
     port,
     context,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await privates?.closeAll();
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

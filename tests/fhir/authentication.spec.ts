@@ -69,7 +69,7 @@ test.describe('FHIR authentication', () => {
       const fhir = sandbox.fhir(tokens.accessToken);
       expect((await fhir.search('Coverage')).status, 'while the token is fresh').toBe(200);
       // The sandbox's clock, not the test, waits out the token's lifetime (expires_in).
-      sandbox.advanceClock(tokens.expiresIn + 1);
+      await sandbox.advanceClock(tokens.expiresIn + 1);
       const response = await fhir.search('Coverage');
       expectBearerChallenge(response, 'Coverage search with an expired token');
       expect(response.headers['www-authenticate']).toMatch(/\berror="invalid_token"/);
