@@ -19,7 +19,7 @@ import { FaultSelectionError, NORMAL_SANDBOX_COMMAND, sandboxCommand, withActive
 import { startSandbox, type RunningSandbox } from '../src/server.js';
 import { R4_DATA, STU3_DATA, syntheticUser } from '../src/data/index.js';
 import { corruptServedResources, inApiVersion, isEobOfType, isRecord, recordsIn } from '../src/faults/corrupt.js';
-import { obtainToken, type ClientCredentials, type TokenResponse } from './fhir-beneficiary-flow.js';
+import { localClient, obtainToken, type ClientCredentials, type TokenResponse } from './fhir-beneficiary-flow.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -169,9 +169,7 @@ async function start(faultId?: string): Promise<Running> {
   const overrides = faultId === undefined ? {} : faultModeOrThrow(faultId).overrides;
   const sandbox = await startSandbox({ port: 0, logLevel: 'silent' }, overrides);
   started.push(sandbox);
-  const { client } = sandbox.context.settings;
-  const credentials: ClientCredentials = { id: client.id, secret: client.secret, redirectUri: client.redirectUris[0] as string };
-  return { sandbox, token: await obtainToken(sandbox.url, credentials, { username: USERNAME }) };
+  return { sandbox, token: await obtainToken(sandbox.url, localClient(sandbox), { username: USERNAME }) };
 }
 
 async function get(running: Running, pathAndQuery: string, withToken = true): Promise<Response> {
@@ -251,8 +249,7 @@ describe('fault modes change what the sandbox serves', () => {
     const clients = async (overrides: Parameters<typeof startSandbox>[1]) => {
       const sandbox = await startSandbox(lifetime, overrides);
       started.push(sandbox);
-      const { client } = sandbox.context.settings;
-      const token = await obtainToken(sandbox.url, { id: client.id, secret: client.secret, redirectUri: client.redirectUris[0] as string }, { username: USERNAME });
+      const token = await obtainToken(sandbox.url, localClient(sandbox), { username: USERNAME });
       return { sandbox, token };
     };
     const strict = await clients({});

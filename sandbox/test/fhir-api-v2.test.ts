@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CLAIM_TYPES, claimCountsForUser, eobServiceDates, R4_DATA, STU3_DATA, findUserByUsername, type SyntheticUser } from '../src/data/index.js';
 import { startSandbox, type RunningSandbox } from '../src/server.js';
-import { obtainToken, type ClientCredentials, type TokenResponse } from './fhir-beneficiary-flow.js';
+import { localClient, obtainToken, type TokenResponse } from './fhir-beneficiary-flow.js';
 
 interface BundleJson {
   resourceType: string;
@@ -29,11 +29,6 @@ function user(username: string): SyntheticUser {
   const found = findUserByUsername(username);
   assert.ok(found, username);
   return found;
-}
-
-function localClient(target: RunningSandbox): ClientCredentials {
-  const { client } = target.context.settings;
-  return { id: client.id, secret: client.secret, redirectUri: client.redirectUris[0] as string };
 }
 
 /** GET with the token's Bearer header; `null` sends none. */

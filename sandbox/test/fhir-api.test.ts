@@ -16,7 +16,7 @@ import {
   type SyntheticUser,
 } from '../src/data/index.js';
 import { startSandbox, type RunningSandbox } from '../src/server.js';
-import { obtainToken, type ClientCredentials, type TokenResponse } from './fhir-beneficiary-flow.js';
+import { localClient, obtainToken, type TokenResponse } from './fhir-beneficiary-flow.js';
 
 interface BundleJson {
   resourceType: string;
@@ -32,11 +32,6 @@ function user(username: string): SyntheticUser {
   const found = findUserByUsername(username);
   assert.ok(found, username);
   return found;
-}
-
-function localClient(sandbox: RunningSandbox): ClientCredentials {
-  const { client } = sandbox.context.settings;
-  return { id: client.id, secret: client.secret, redirectUri: client.redirectUris[0] as string };
 }
 
 let sandbox: RunningSandbox;

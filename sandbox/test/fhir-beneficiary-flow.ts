@@ -4,11 +4,18 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { CookieJar, walkAuthorization, type BeneficiaryChoice } from '../src/login-walker.js';
+import type { RunningSandbox } from '../src/server.js';
 
 export interface ClientCredentials {
   readonly id: string;
   readonly secret: string;
   readonly redirectUri: string;
+}
+
+/** The local client `sandbox` was started with, at its first redirect URI. */
+export function localClient(sandbox: RunningSandbox): ClientCredentials {
+  const { client } = sandbox.context.settings;
+  return { id: client.id, secret: client.secret, redirectUri: client.redirectUris[0] as string };
 }
 
 export interface TokenResponse {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CONTROL_TOKEN_HEADER, PRIVATE_SANDBOXES_PATH, privateSandboxClient } from '../src/private-sandboxes.js';
 import { startSandbox, type RunningSandbox } from '../src/server.js';
-import { obtainToken } from './fhir-beneficiary-flow.js';
+import { localClient, obtainToken } from './fhir-beneficiary-flow.js';
 
 const TOKEN = 'private-sandbox-control-token-for-tests';
 
@@ -41,7 +41,7 @@ describe('private sandboxes', () => {
     const limited = await client.start({ rateLimit: { limit: 2, windowSeconds: 60 } });
     try {
       assert.notEqual(limited.url, main.url);
-      const token = await obtainToken(limited.url, { id: main.context.settings.client.id, secret: main.context.settings.client.secret, redirectUri: main.context.settings.client.redirectUris[0] as string }, { username: 'BBUser00003' });
+      const token = await obtainToken(limited.url, localClient(main), { username: 'BBUser00003' });
       const read = () => fetch(`${limited.url}/v1/fhir/Coverage/`, { headers: { Authorization: `Bearer ${token.access_token}` } });
       assert.deepEqual([(await read()).status, (await read()).status, (await read()).status], [200, 200, 429]);
     } finally {
@@ -52,8 +52,7 @@ describe('private sandboxes', () => {
 
   it('have a clock of their own, and the main sandbox\'s behaviour, a fault included', async () => {
     const clocked = await privateSandboxClient(main.url, TOKEN).start({});
-    const { client } = main.context.settings;
-    const token = await obtainToken(clocked.url, { id: client.id, secret: client.secret, redirectUri: client.redirectUris[0] as string }, { username: 'BBUser00004' });
+    const token = await obtainToken(clocked.url, localClient(main), { username: 'BBUser00004' });
     await clocked.advanceClock(Number(token.expires_in) + 1);
     // The main sandbox's fault accepts the expired token: without it this would be 401.
     assert.equal((await fetch(`${clocked.url}/v1/fhir/Coverage/`, { headers: { Authorization: `Bearer ${token.access_token}` } })).status, 200);
@@ -74,8 +73,7 @@ describe('private sandboxes without the main sandbox\'s fault', () => {
     const main = await startSandbox({ port: 0, logLevel: 'silent' }, {}, { privateSandboxControlToken: TOKEN });
     try {
       const clocked = await privateSandboxClient(main.url, TOKEN).start({});
-      const { client } = main.context.settings;
-      const token = await obtainToken(clocked.url, { id: client.id, secret: client.secret, redirectUri: client.redirectUris[0] as string }, { username: 'BBUser00004' });
+      const token = await obtainToken(clocked.url, localClient(main), { username: 'BBUser00004' });
       const read = () => fetch(`${clocked.url}/v1/fhir/Coverage/`, { headers: { Authorization: `Bearer ${token.access_token}` } });
       assert.equal((await read()).status, 200);
       await clocked.advanceClock(Number(token.expires_in) + 1);
