@@ -61,7 +61,7 @@ function reply(koa: Koa.Context, status: number, body?: unknown): void {
 
 export function privateSandboxRoutes(token: string, start: StartPrivateSandbox): { middleware: Koa.Middleware; closeAll(): Promise<void> } {
   if (token.length < 16) throw new Error(`${CONTROL_TOKEN_VARIABLE} must have at least 16 characters`);
-  const running = new Map<string, { sandbox: StartedPrivateSandbox; offsetMs: number }>();
+  const running = new Map<string, { sandbox: StartedPrivateSandbox; clock: { offsetMs: number } }>();
 
   const middleware: Koa.Middleware = async (koa, next) => {
     const path = koa.path;
@@ -71,16 +71,16 @@ export function privateSandboxRoutes(token: string, start: StartPrivateSandbox):
     try {
       if (koa.method === 'POST' && path === PRIVATE_SANDBOXES_PATH) {
         const { settings } = startRequest.parse(await jsonBody(koa));
-        const entry = { sandbox: undefined as unknown as StartedPrivateSandbox, offsetMs: 0 };
-        entry.sandbox = await start({ ...settings, port: 0, host: '127.0.0.1', logLevel: 'silent' } as SandboxSettingsInput, () => Date.now() + entry.offsetMs);
+        const clock = { offsetMs: 0 };
+        const sandbox = await start({ ...settings, port: 0, host: '127.0.0.1', logLevel: 'silent' } as SandboxSettingsInput, () => Date.now() + clock.offsetMs);
         const newId = randomUUID();
-        running.set(newId, entry);
-        return reply(koa, 201, { id: newId, url: entry.sandbox.url });
+        running.set(newId, { sandbox, clock });
+        return reply(koa, 201, { id: newId, url: sandbox.url });
       }
       const entry = id === undefined ? undefined : running.get(id);
       if (entry === undefined) return reply(koa, 404, { error: `no private sandbox ${id ?? ''}` });
       if (koa.method === 'POST' && action === 'clock') {
-        entry.offsetMs += clockRequest.parse(await jsonBody(koa)).advanceSeconds * 1000;
+        entry.clock.offsetMs += clockRequest.parse(await jsonBody(koa)).advanceSeconds * 1000;
         return reply(koa, 204);
       }
       if (koa.method === 'DELETE' && action === undefined) {
