@@ -1,16 +1,15 @@
 /**
  * Everything the suite (lib/, fixtures/, tests/, selftest/ and playwright.config.ts) may take from the
  * embedded sandbox (sandbox/src). The suite tests a BB2 server; the emulator is one such server, so the
- * suite depends on it only through this list: its start command and server (for the embedded target
- * and private sandboxes), its local client and user range (defaults of the configuration), and its
+ * suite depends on it only through this list: its start command (the embedded target), its server (tests
+ * that start one), the client of its private-sandbox routes (the checks' private sandboxes), its local client and user range (defaults of the configuration), and its
  * fault modes and seam recording (the self-test). eslint.config.js forbids any other import of sandbox/ from suite code.
  */
-export type { BehaviourOverrides } from '../sandbox/src/behaviour.js';
 export { choiceFlag, parseFlags, UsageError, wholeNumberFlag } from '../sandbox/src/cli-arguments.js';
 export { LAST_USER_NUMBER } from '../sandbox/src/data/users.js';
 export { FAULT_AREAS, FAULT_MODES, faultModeOrThrow, faultRequirements, UnknownFaultError, type FaultArea, type FaultMode } from '../sandbox/src/faults/catalog.js';
 export { FAULT_VARIABLE } from '../sandbox/src/faults/options.js';
-export { NO_REQUEST_SCOPE, SCOPE_HEADER, SEAMS_VARIABLE, SeamRecorder, UNSTAMPED_SCOPE, type SeamRecord } from '../sandbox/src/faults/seam-recorder.js';
+export { NO_REQUEST_SCOPE, SCOPE_HEADER, SEAMS_VARIABLE, UNSTAMPED_SCOPE, type SeamRecord } from '../sandbox/src/faults/seam-recorder.js';
 export { sandboxCommand, sandboxCommandOrExit } from '../sandbox/src/faults/webserver.js';
 export { CONTROL_TOKEN_VARIABLE, privateSandboxClient } from '../sandbox/src/private-sandboxes.js';
 export type { RunningSandbox } from '../sandbox/src/server.js';

@@ -15,7 +15,7 @@ import { defaultOAuthBehaviour } from '../src/oauth/behaviour.js';
 import { FAULT_AREAS, FAULT_IDS, FAULT_MODES, faultModeOrThrow, faultRequirements, UnknownFaultError, type FaultMode } from '../src/faults/catalog.js';
 import { UsageError } from '../src/cli-arguments.js';
 import { parseFaultServeArguments } from '../src/faults/options.js';
-import { FaultSelectionError, NORMAL_SANDBOX_COMMAND, sandboxCommand, withActiveFault } from '../src/faults/webserver.js';
+import { FaultSelectionError, NORMAL_SANDBOX_COMMAND, sandboxCommand } from '../src/faults/webserver.js';
 import { startSandbox, type RunningSandbox } from '../src/server.js';
 import { R4_DATA, STU3_DATA, syntheticUser } from '../src/data/index.js';
 import { corruptServedResources, inApiVersion, isEobOfType, isRecord, recordsIn } from '../src/faults/corrupt.js';
@@ -134,17 +134,6 @@ describe('faulty sandbox entry point and webServer command', () => {
     // The clean recording run: serve.ts without a fault, the folder through the environment (no path in the shell).
     assert.equal(sandboxCommand('embedded', { BB2_SELFTEST_SEAMS: '/tmp/a folder' }), 'node --import tsx sandbox/src/faults/serve.ts --port 0 --host 127.0.0.1 --log-level warn');
     assert.throws(() => sandboxCommand('external', { BB2_SELFTEST_SEAMS: '/tmp/seams' }), /BB2_SELFTEST_SEAMS records the seams of the embedded sandbox, but BB2_BASE_URL names an external target/);
-  });
-
-  it('withActiveFault adds the selected fault to a private sandbox\'s overrides, the test\'s own winning', () => {
-    const own = { fhir: { bundleTotal: () => 7 } };
-    assert.equal(withActiveFault(own, {}), own);
-    const merged = withActiveFault(own, { BB2_SELFTEST_FAULT: 'expired-access-token-accepted' });
-    assert.equal(merged.oauth?.isAccessTokenUsable, faultModeOrThrow('expired-access-token-accepted').overrides.oauth?.isAccessTokenUsable);
-    assert.equal(merged.fhir?.bundleTotal, own.fhir.bundleTotal);
-    const conflicting = withActiveFault(own, { BB2_SELFTEST_FAULT: 'bundle-total-page-size' });
-    assert.equal(conflicting.fhir?.bundleTotal, own.fhir.bundleTotal);
-    assert.throws(() => withActiveFault({}, { BB2_SELFTEST_FAULT: 'nope-nope' }), UnknownFaultError);
   });
 });
 

@@ -3,10 +3,9 @@
  * seam recording of its clean run (BB2_SELFTEST_SEAMS): the embedded sandbox's start command for
  * playwright.config.ts (the self-test's entry, faults/serve.ts, instead of the normal one; a fault id is
  * checked before Playwright starts anything, so a typo ends the run with the list of valid ids; the
- * recording folder reaches serve.ts through the environment), and the same fault for any extra sandbox
- * a test starts itself.
+ * recording folder reaches serve.ts through the environment). The private sandboxes the checks ask for
+ * carry the same fault: the sandbox started here starts them (../private-sandboxes.ts).
  */
-import type { BehaviourOverrides } from '../behaviour.js';
 import { faultModeOrThrow, UnknownFaultError } from './catalog.js';
 import { FAULT_VARIABLE } from './options.js';
 import { SEAMS_VARIABLE } from './seam-recorder.js';
@@ -53,19 +52,4 @@ export function sandboxCommandOrExit(targetKind: 'embedded' | 'external', env: N
     }
     throw error;
   }
-}
-
-/**
- * `overrides` with the active fault mode's seam added (the test's own overrides win), for sandboxes a
- * test starts in its worker: without it a private sandbox would run without the fault under test.
- * Returns `overrides` unchanged when no fault is selected.
- */
-export function withActiveFault(overrides: BehaviourOverrides = {}, env: NodeJS.ProcessEnv = process.env): BehaviourOverrides {
-  const faultId = env[FAULT_VARIABLE];
-  if (faultId === undefined || faultId === '') return overrides;
-  const fault = faultModeOrThrow(faultId).overrides;
-  return {
-    oauth: { ...fault.oauth, ...overrides.oauth },
-    fhir: { ...fault.fhir, ...overrides.fhir },
-  };
 }
