@@ -127,12 +127,12 @@ describe('faulty sandbox entry point and webServer command', () => {
     assert.match(NORMAL_SANDBOX_COMMAND, /sandbox\/src\/main\.ts/);
     assert.equal(
       sandboxCommand('embedded', { BB2_SELFTEST_FAULT: 'code-reusable' }),
-      'node --import tsx sandbox/src/faults/serve.ts --fault code-reusable --port 0 --host 127.0.0.1 --log-level warn',
+      'node sandbox/start-bundled.mjs sandbox/src/faults/serve.ts --fault code-reusable --port 0 --host 127.0.0.1 --log-level warn',
     );
     assert.throws(() => sandboxCommand('embedded', { BB2_SELFTEST_FAULT: 'code-reusable; rm -rf /' }), FaultSelectionError);
     assert.throws(() => sandboxCommand('external', { BB2_SELFTEST_FAULT: 'code-reusable' }), /external target/);
     // The clean recording run: serve.ts without a fault, the folder through the environment (no path in the shell).
-    assert.equal(sandboxCommand('embedded', { BB2_SELFTEST_SEAMS: '/tmp/a folder' }), 'node --import tsx sandbox/src/faults/serve.ts --port 0 --host 127.0.0.1 --log-level warn');
+    assert.equal(sandboxCommand('embedded', { BB2_SELFTEST_SEAMS: '/tmp/a folder' }), 'node sandbox/start-bundled.mjs sandbox/src/faults/serve.ts --port 0 --host 127.0.0.1 --log-level warn');
     assert.throws(() => sandboxCommand('external', { BB2_SELFTEST_SEAMS: '/tmp/seams' }), /BB2_SELFTEST_SEAMS records the seams of the embedded sandbox, but BB2_BASE_URL names an external target/);
   });
 });

@@ -1,0 +1,108 @@
+/**
+ * Starts one of the sandbox's entry points (sandbox/src/main.ts, sandbox/src/faults/serve.ts) from an
+ * esbuild bundle of its TypeScript, built once per state of sandbox/src into
+ * node_modules/.cache/bb2-sandbox/ and reused while no source file changes:
+ *
+ *   node sandbox/start-bundled.mjs sandbox/src/main.ts --port 0 --host 127.0.0.1
+ *
+ * This is how Playwright's webServer and the self-test start the embedded sandbox (faults/webserver.ts).
+ * Under tsx the sandbox took 0.67 s to start, most of it tsx resolving and loading each of its ~430
+ * modules through its loader hooks; the bundle starts in about 0.32 s, and the suite waits for that start
+ * before any check (docs/performance.md §11). The bundle holds the sandbox's own modules only: packages
+ * (oidc-provider, koa, …) stay imports that Node resolves from the project's node_modules, as under tsx.
+ * `npm run sandbox`, for people, still runs the sources with tsx.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, version as esbuildVersion } from 'esbuild';
+
+const SANDBOX_DIR = path.dirname(fileURLToPath(import.meta.url));
+const SOURCE_DIR = path.join(SANDBOX_DIR, 'src');
+const REPO_ROOT = path.dirname(SANDBOX_DIR);
+const CACHE_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'bb2-sandbox');
+const ENTRY_POINTS = ['sandbox/src/main.ts', 'sandbox/src/faults/serve.ts'];
+
+function typeScriptFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return typeScriptFiles(file);
+    return entry.name.endsWith('.ts') ? [file] : [];
+  });
+}
+
+/** Names the bundle by everything it is built from: every .ts file of sandbox/src, the entry, esbuild. */
+function bundleKey(entry) {
+  const hash = createHash('sha256').update(`esbuild ${esbuildVersion}\0${entry}\0`);
+  for (const file of typeScriptFiles(SOURCE_DIR).sort()) hash.update(`${path.relative(SOURCE_DIR, file)}\0`).update(readFileSync(file)).update('\0');
+  return hash.digest('hex').slice(0, 24);
+}
+
+/**
+ * The sandbox reads its data files next to its modules (`new URL('./templates/…', import.meta.url)`);
+ * in the bundle each module's `import.meta.url` is replaced by that module's own file URL.
+ */
+const keepModuleUrls = {
+  name: 'keep-module-urls',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+      loader: 'ts',
+    }));
+  },
+};
+
+async function bundleFor(entry) {
+  const file = path.join(CACHE_DIR, `${path.basename(entry, '.ts')}-${bundleKey(entry)}.mjs`);
+  if (existsSync(file)) return file;
+  mkdirSync(CACHE_DIR, { recursive: true });
+  // Written under a name of its own, then renamed: sandboxes started at once (the self-test) never read half a bundle.
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    await build({
+      entryPoints: [path.join(REPO_ROOT, entry)],
+      outfile: temporary,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'inline',
+      sourcesContent: false,
+      plugins: [keepModuleUrls],
+      logLevel: 'error',
+    });
+    renameSync(temporary, file);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  removeStaleBundles(file);
+  return file;
+}
+
+/** Bundles of earlier sources, once a day old: a sandbox started from one of them has long since loaded it. */
+function removeStaleBundles(current) {
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const name of readdirSync(CACHE_DIR)) {
+    const file = path.join(CACHE_DIR, name);
+    if (file === current || !name.endsWith('.mjs')) continue;
+    try {
+      if (statSync(file).mtimeMs < dayAgo) rmSync(file, { force: true });
+    } catch {
+      // Removed by another sandbox's start meanwhile.
+    }
+  }
+}
+
+const [entry, ...flags] = process.argv.slice(2);
+if (!ENTRY_POINTS.includes(entry)) {
+  console.error(`Usage: node sandbox/start-bundled.mjs <${ENTRY_POINTS.join(' | ')}> [flags of that entry point]`);
+  process.exit(2);
+}
+const bundle = await bundleFor(entry);
+// Stack traces name the TypeScript sources, as under tsx.
+process.setSourceMapsEnabled(true);
+// The entry point reads its flags from process.argv.slice(2), as when started directly.
+process.argv = [process.argv[0], bundle, ...flags];
+await import(pathToFileURL(bundle).href);
