@@ -103,7 +103,7 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-type Verified = { code: string } | { miss: 'absent' | 'stale' | 'corrupt' };
+type Verified = { code: string; codeHash: string } | { miss: 'absent' | 'stale' | 'corrupt' };
 
 /** The entry's code when its header names this key and its body's hash; otherwise why not. */
 function readVerified(file: string, key: string): Verified {
@@ -119,8 +119,9 @@ function readVerified(file: string, key: string): Verified {
   if (!fields) return { miss: 'corrupt' };
   if (fields[1] !== key) return { miss: 'stale' };
   const body = bytes.subarray(newline + 1);
-  if (sha256(body) !== fields[2]) return { miss: 'corrupt' };
-  return { code: body.toString('utf8') };
+  const codeHash = sha256(body);
+  if (codeHash !== fields[2]) return { miss: 'corrupt' };
+  return { code: body.toString('utf8'), codeHash };
 }
 
 /** Writes the entry, then drops the oldest entries of its name beyond KEEP_PER_NAME (other keys: other checkouts or versions). */
@@ -161,9 +162,12 @@ interface Compiled {
   readonly writeError: string | undefined;
 }
 
-/** Compiles the code as a function of (exports, require, module), with V8's data when valid, writing that data when not. */
-function compile(code: string, file: string): Compiled {
-  const codeHash = sha256(code);
+/**
+ * Compiles the code as a function of (exports, require, module), with V8's data when valid, writing that
+ * data when not. `codeHash`: the code's SHA-256 when the caller has just verified it (a cache entry's
+ * body, several megabytes, is then not hashed twice).
+ */
+function compile(code: string, file: string, codeHash = sha256(code)): Compiled {
   const v8File = `${file}.v8`;
   const cachedData = readV8Data(v8File, codeHash);
   const script = new vm.Script(`(function (exports, require, module) {${code}\n})`, { filename: file, ...(cachedData ? { cachedData } : {}) });
@@ -192,7 +196,7 @@ export function loadCachedCode(entry: CodeCacheEntry): LoadedCode {
   let miss: CacheMiss;
   if ('code' in verified) {
     try {
-      const exports = evaluate(compile(verified.code, file).script, entry.require);
+      const exports = evaluate(compile(verified.code, file, verified.codeHash).script, entry.require);
       if (!entry.accept || entry.accept(exports)) return { exports, origin: 'cache', file };
       miss = 'rejected by accept()';
     } catch {
@@ -233,8 +237,9 @@ export function warmCachedCode(entry: CodeCacheEntry): WarmedCode {
   if (!('code' in verified)) writeEntry(file, entry, code);
   // V8's data is made here only when absent or not this code's: whether V8 accepts it is known only
   // when compiling, which a worker does anyway (and rewrites the data if refused).
-  if (readV8Data(`${file}.v8`, sha256(code)) === undefined) {
-    const { writeError } = compile(code, file);
+  const codeHash = 'code' in verified ? verified.codeHash : sha256(code);
+  if (readV8Data(`${file}.v8`, codeHash) === undefined) {
+    const { writeError } = compile(code, file, codeHash);
     if (writeError !== undefined) throw new Error(`cannot write ${file}.v8: ${writeError}`);
   }
   return 'code' in verified ? { file, state: 'fresh' } : { file, state: 'built', miss: verified.miss };
