@@ -12,7 +12,7 @@ import { buildCatalogue } from '../lib/requirements/catalogue.js';
 import { readChecks } from '../lib/requirements/checks.js';
 import { AREA_TAGS, filesForArea } from './areas.js';
 import { cleanRunIsGreen, confirmDetection, describeResult, detectionRate, judgeClean, judgeFault, listTitles, untestedArea, type FaultResult } from './judge.js';
-import { renderMarkdown, requirementMatrix, summarize } from './report.js';
+import { duration, renderMarkdown, requirementMatrix, summarize } from './report.js';
 
 type Status = 'expected' | 'unexpected' | 'flaky' | 'skipped';
 type Annotation = { type: string; description?: string };
@@ -294,5 +294,13 @@ describe('the summary and its requirement matrix', () => {
     assert.match(markdown, /\| x-y \| oauth \| BB2-OAUTH-CODE-01 \| needs two clients \\\| not configured \|/);
     assert.match(markdown, /Total time: 2 min 5 s \(2 workers\)/);
     assert.equal(listTitles(['one']), 'one (1)');
+  });
+
+  it('durations read as people write them, never "4 min 60 s"', () => {
+    assert.equal(duration(12.34), '12.3 s');
+    assert.equal(duration(59.94), '59.9 s');
+    assert.equal(duration(59.96), '1 min 0 s');
+    assert.equal(duration(125), '2 min 5 s');
+    assert.equal(duration(299.6), '5 min 0 s');
   });
 });

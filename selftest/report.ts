@@ -101,7 +101,10 @@ function percent(rate: number): string {
 }
 
 export function duration(seconds: number): string {
-  return seconds >= 60 ? `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s` : `${seconds.toFixed(1)} s`;
+  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
+  // Rounded to the second first, so that 299.6 s reads "5 min 0 s", not "4 min 60 s".
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)} min ${whole % 60} s`;
 }
 
 /** Markdown table cells: no pipes or line breaks. */
