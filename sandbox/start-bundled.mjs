@@ -13,7 +13,7 @@
  * `npm run sandbox`, for people, still runs the sources with tsx.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, version as esbuildVersion } from 'esbuild';
@@ -60,9 +60,11 @@ async function bundleFor(entry) {
   // Written under a name of its own, then renamed: sandboxes started at once (the self-test) never read half a bundle.
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    await build({
+    // Not written by esbuild: a folder this process cannot write then fails as a file system error, told apart below.
+    const { outputFiles } = await build({
       entryPoints: [path.join(REPO_ROOT, entry)],
-      outfile: temporary,
+      outfile: file,
+      write: false,
       bundle: true,
       packages: 'external',
       platform: 'node',
@@ -73,6 +75,7 @@ async function bundleFor(entry) {
       plugins: [keepModuleUrls],
       logLevel: 'error',
     });
+    writeFileSync(temporary, outputFiles[0].contents);
     renameSync(temporary, file);
   } finally {
     rmSync(temporary, { force: true });
@@ -100,9 +103,32 @@ if (!ENTRY_POINTS.includes(entry)) {
   console.error(`Usage: node sandbox/start-bundled.mjs <${ENTRY_POINTS.join(' | ')}> [flags of that entry point]`);
   process.exit(2);
 }
-const bundle = await bundleFor(entry);
-// Stack traces name the TypeScript sources, as under tsx.
-process.setSourceMapsEnabled(true);
+/** Errors of a cache folder this process may not write; the sandbox then runs from its sources. */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
+
+let bundle;
+try {
+  bundle = await bundleFor(entry);
+} catch (error) {
+  if (UNWRITABLE.has(error?.code)) {
+    console.error(`bb2-sandbox: cannot write its bundle to ${CACHE_DIR} (${error.code}); starting from the sources under tsx, which is slower`);
+  } else if (Array.isArray(error?.errors)) {
+    // esbuild has printed where the sources do not compile; its own stack adds nothing.
+    console.error(`bb2-sandbox: ${entry} does not compile (esbuild, above)`);
+    process.exit(1);
+  } else {
+    throw error;
+  }
+}
 // The entry point reads its flags from process.argv.slice(2), as when started directly.
-process.argv = [process.argv[0], bundle, ...flags];
-await import(pathToFileURL(bundle).href);
+if (bundle === undefined) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  process.argv = [process.argv[0], path.join(REPO_ROOT, entry), ...flags];
+  await import(pathToFileURL(path.join(REPO_ROOT, entry)).href);
+} else {
+  // Stack traces name the TypeScript sources, as under tsx.
+  process.setSourceMapsEnabled(true);
+  process.argv = [process.argv[0], bundle, ...flags];
+  await import(pathToFileURL(bundle).href);
+}
