@@ -4,7 +4,7 @@
  */
 import { choiceFlag, parseFlags, UsageError, wholeNumberFlag, withoutUnset } from './cli-arguments.js';
 import { closeOnSignals, exitOnStartupFailure } from './entry-point.js';
-import { CONTROL_TOKEN_VARIABLE } from './private-sandboxes.js';
+import { controlTokenFromEnvironment } from './private-sandboxes.js';
 import { startSandbox } from './server.js';
 import { LOG_LEVELS, type SandboxSettingsInput } from './settings.js';
 
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     return;
   }
   // The conformance suite's webServer also serves its private sandboxes (./private-sandboxes.ts).
-  const sandbox = await startSandbox(settings, {}, { privateSandboxControlToken: process.env[CONTROL_TOKEN_VARIABLE] || undefined });
+  const sandbox = await startSandbox(settings, {}, { privateSandboxControlToken: controlTokenFromEnvironment() });
   const { client } = sandbox.context.settings;
   // The first line is what Playwright's webServer waits for (playwright.config.ts).
   console.log(`BB2 embedded sandbox listening on port ${sandbox.port}`);

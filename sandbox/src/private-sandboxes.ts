@@ -13,9 +13,11 @@
  *   POST   /__private-sandboxes/<id>/clock      {"advanceSeconds": n} → 204
  *   DELETE /__private-sandboxes/<id>                                  → 204
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
 import { z } from 'zod';
+import { readRawBody } from './oauth/http.js';
+import { secretEquals } from './secret-equality.js';
 import type { SandboxSettingsInput } from './settings.js';
 
 export const PRIVATE_SANDBOXES_PATH = '/__private-sandboxes';
@@ -23,6 +25,11 @@ export const PRIVATE_SANDBOXES_PATH = '/__private-sandboxes';
 export const CONTROL_TOKEN_HEADER = 'x-bb2-sandbox-control';
 /** The environment variable the sandbox's entry points read the control token from. */
 export const CONTROL_TOKEN_VARIABLE = 'BB2_SANDBOX_CONTROL_TOKEN';
+
+/** The control token an entry point was started with; undefined when the variable is unset or empty (routes not served). */
+export function controlTokenFromEnvironment(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[CONTROL_TOKEN_VARIABLE] || undefined;
+}
 
 /** What a private sandbox is: its URL and how to stop it. */
 export interface StartedPrivateSandbox {
@@ -36,22 +43,8 @@ export type StartPrivateSandbox = (settings: SandboxSettingsInput, clock: () => 
 const startRequest = z.object({ settings: z.record(z.string(), z.unknown()) }).strict();
 const clockRequest = z.object({ advanceSeconds: z.number().finite().nonnegative() }).strict();
 
-function sameToken(presented: string | undefined, token: string): boolean {
-  if (presented === undefined) return false;
-  const a = Buffer.from(presented);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 async function jsonBody(koa: Koa.Context): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of koa.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 16_384) throw new Error('body over 16 KiB');
-    chunks.push(chunk);
-  }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  return JSON.parse((await readRawBody(koa, 16_384)).toString('utf8')) as unknown;
 }
 
 function reply(koa: Koa.Context, status: number, body?: unknown): void {
@@ -66,7 +59,7 @@ export function privateSandboxRoutes(token: string, start: StartPrivateSandbox):
   const middleware: Koa.Middleware = async (koa, next) => {
     const path = koa.path;
     if (path !== PRIVATE_SANDBOXES_PATH && !path.startsWith(`${PRIVATE_SANDBOXES_PATH}/`)) return next();
-    if (!sameToken(koa.get(CONTROL_TOKEN_HEADER) || undefined, token)) return next();
+    if (!secretEquals(koa.get(CONTROL_TOKEN_HEADER) || undefined, token)) return next();
     const [id, action] = path.slice(PRIVATE_SANDBOXES_PATH.length + 1).split('/');
     try {
       if (koa.method === 'POST' && path === PRIVATE_SANDBOXES_PATH) {

@@ -4,7 +4,7 @@
  * from the user number, so there is no table of 30,000 users: the same number always gives the same
  * person, and two processes agree without sharing state.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { secretEquals } from '../secret-equality.js';
 
 export const FIRST_USER_NUMBER = 0;
 export const LAST_USER_NUMBER = 29_999;
@@ -95,7 +95,5 @@ export function findUserByPatientId(patientId: string): SyntheticUser | undefine
 export function verifyPassword(username: string, password: string): SyntheticUser | undefined {
   const user = findUserByUsername(username);
   if (!user) return undefined;
-  const expected = Buffer.from(user.password);
-  const given = Buffer.from(password);
-  return given.length === expected.length && timingSafeEqual(given, expected) ? user : undefined;
+  return secretEquals(password, user.password) ? user : undefined;
 }

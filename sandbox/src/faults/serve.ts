@@ -9,7 +9,7 @@
  * follows on stderr. A separate entry rather than a flag of main.ts, so that `npm run sandbox` can never
  * start with a fault.
  */
-import { CONTROL_TOKEN_VARIABLE } from '../private-sandboxes.js';
+import { controlTokenFromEnvironment } from '../private-sandboxes.js';
 import { startSandbox } from '../server.js';
 import { closeOnSignals, exitOnStartupFailure } from '../entry-point.js';
 import { FAULT_MODES, faultRequirements, UnknownFaultError } from './catalog.js';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const { mode, recordSeamsTo, settings } = parsed;
   // The clean run's recorder evaluates every fault mode beside the seams it replaces.
   const seamRecorder = recordSeamsTo === undefined ? undefined : new SeamRecorder(recordSeamsTo, FAULT_MODES);
-  const sandbox = await startSandbox(settings, mode?.overrides ?? {}, { seamRecorder, privateSandboxControlToken: process.env[CONTROL_TOKEN_VARIABLE] || undefined });
+  const sandbox = await startSandbox(settings, mode?.overrides ?? {}, { seamRecorder, privateSandboxControlToken: controlTokenFromEnvironment() });
   // The first line is what Playwright's webServer waits for (playwright.config.ts).
   console.log(`BB2 embedded sandbox listening on port ${sandbox.port}`);
   console.log(`  URL:            ${sandbox.url}`);

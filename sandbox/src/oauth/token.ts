@@ -3,11 +3,12 @@
  * -TOKENAUTH-*, -REFRESH-*, -REVOKE-*, -INTROSPECT-*, -EXPIRE-01). Each runs BB2's application checks first (`validate_app_is_active`), then replays the
  * request to oidc-provider and reshapes its answer into BB2's bodies, statuses and headers.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type Koa from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { findUserByPatientId, findUserByUsername } from '../data/users.js';
 import { formatIsoSeconds } from '../screens/dates.js';
+import { secretEquals } from '../secret-equality.js';
 import { applicationErrorJson, basicCredentials, lookUpApplication, NO_APPLICATION, type BasicCredentials } from './applications.js';
 import { endDataAccess } from './authorize.js';
 import type { RegisteredClient } from './clients.js';
@@ -335,12 +336,6 @@ export async function introspectEndpoint(deps: OAuthDeps, koa: Koa.Context): Pro
   sendReply(koa, jsonReply(200, { active: true, scope: body.scope ?? '', exp: body.exp, client_id: body.client_id, username: body.sub }));
 }
 
-function secretMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
  * `POST /v{n}/o/expire_authenticated_user/<patient>/` (BB2-OAUTH-EXPIRE-01): deletes the DataAccessGrant of the
  * calling application and the patient, as if the beneficiary had revoked access. Client
@@ -353,7 +348,7 @@ export async function expireAuthenticatedUser(deps: OAuthDeps, koa: Koa.Context,
   const clientId = basic?.clientId ?? params.get('client_id');
   const secret = basic?.secret ?? params.get('client_secret');
   const client = clientId === undefined ? undefined : deps.clients.get(clientId);
-  if (!client || secret === undefined || !secretMatches(secret, client.secret)) return sendReply(koa, htmlReply(403, ''));
+  if (!client || secret === undefined || !secretEquals(secret, client.secret)) return sendReply(koa, htmlReply(403, ''));
   const user = findUserByPatientId(patientId);
   // BB2 knows a beneficiary (its Crosswalk) only after a first login.
   if (!user || !deps.records.firstLogin.has(user.username)) {
