@@ -1,7 +1,7 @@
 /**
  * Where allure-playwright's results and attachments go: the files FileSystemWriter (allure-js-commons)
- * writes, under the same names and with the same content, each written to a temporary file and renamed
- * into place, so that a reader (`allure generate`, the redacting reporter's sweep) never sees half a file.
+ * writes, under the same names and with the same content, each written whole or not at all
+ * (../atomic-write.ts), so that a reader (`allure generate`, the redacting reporter's sweep) never sees half a file.
  *
  * Written here because FileSystemWriter also fsyncs every file, which the reporter does on Playwright's
  * runner thread at each test's end; with about 1,000 files a run, the runner spent 2 to 3.5 s blocked in
@@ -10,12 +10,12 @@
  * needs no durability against a power cut, only whole files. allure-playwright offers no option for its
  * writer, so MergeSafeAllureReporter (./allure-reporter.ts) puts this one in place of its own.
  */
-import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Globals, TestResult, TestResultContainer } from 'allure-js-commons';
 import type { Category, EnvironmentInfo } from 'allure-js-commons/sdk';
 import { stringifyEnvInfo, type Writer } from 'allure-js-commons/sdk/reporter';
+import { writeFileAtomically } from '../atomic-write.js';
 
 export class AllureResultsWriter implements Writer {
   readonly #resultsDir: string;
@@ -26,43 +26,34 @@ export class AllureResultsWriter implements Writer {
   }
 
   writeResult(result: TestResult): void {
-    this.#publish(`${result.uuid}-result.json`, (temporary) => writeFileSync(temporary, JSON.stringify(result)));
+    this.#publish(`${result.uuid}-result.json`, JSON.stringify(result));
   }
 
   writeGroup(result: TestResultContainer): void {
-    this.#publish(`${result.uuid}-container.json`, (temporary) => writeFileSync(temporary, JSON.stringify(result)));
+    this.#publish(`${result.uuid}-container.json`, JSON.stringify(result));
   }
 
   writeAttachment(distFileName: string, content: Buffer): void {
-    this.#publish(distFileName, (temporary) => writeFileSync(temporary, content));
+    this.#publish(distFileName, content);
   }
 
   writeAttachmentFromPath(distFileName: string, from: string): void {
-    this.#publish(distFileName, (temporary) => copyFileSync(from, temporary));
+    this.#publish(distFileName, readFileSync(from));
   }
 
   writeEnvironmentInfo(info: EnvironmentInfo): void {
-    this.#publish('environment.properties', (temporary) => writeFileSync(temporary, stringifyEnvInfo(info)));
+    this.#publish('environment.properties', stringifyEnvInfo(info));
   }
 
   writeCategoriesDefinitions(categories: Category[]): void {
-    this.#publish('categories.json', (temporary) => writeFileSync(temporary, JSON.stringify(categories)));
+    this.#publish('categories.json', JSON.stringify(categories));
   }
 
   writeGlobals(distFileName: string, info: Globals): void {
-    this.#publish(distFileName, (temporary) => writeFileSync(temporary, JSON.stringify(info)));
+    this.#publish(distFileName, JSON.stringify(info));
   }
 
-  #publish(fileName: string, write: (temporary: string) => void): void {
-    const destination = path.join(this.#resultsDir, fileName);
-    // Same folder as the destination, so the rename is atomic; a name Allure does not read.
-    const temporary = path.join(this.#resultsDir, `.allure-write-${randomUUID()}.tmp`);
-    try {
-      write(temporary);
-      renameSync(temporary, destination);
-    } catch (error) {
-      rmSync(temporary, { force: true });
-      throw error;
-    }
+  #publish(fileName: string, data: string | Buffer): void {
+    writeFileAtomically(path.join(this.#resultsDir, fileName), data);
   }
 }

@@ -17,11 +17,12 @@
  * Written by hand: the npm packages for this (write-file-atomic, find-cache-dir) would replace a
  * rename and a path, not the verification, which is the part that matters here.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { writeFileAtomically } from '../atomic-write.js';
 
 /** Bumped when the file layout below changes: every older entry is then stale. */
 const FORMAT = 'bb2-conformance code cache 1';
@@ -86,17 +87,10 @@ function entryFile(entry: CodeCacheEntry): string {
   return path.join(entry.dir ?? codeCacheDir(), `${entry.name}-${entry.key.slice(0, 16)}.cjs`);
 }
 
-/** Writes through a temporary file in the same folder, renamed into place (atomic on one file system). */
+/** Writes the file whole into the cache folder, created when absent (../atomic-write.ts). */
 function writeAtomically(file: string, data: string | Buffer): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temporary, data);
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomically(file, data);
 }
 
 function errorText(error: unknown): string {
