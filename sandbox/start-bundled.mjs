@@ -24,18 +24,11 @@ const REPO_ROOT = path.dirname(SANDBOX_DIR);
 const CACHE_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'bb2-sandbox');
 const ENTRY_POINTS = ['sandbox/src/main.ts', 'sandbox/src/faults/serve.ts'];
 
-function typeScriptFiles(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) return typeScriptFiles(file);
-    return entry.name.endsWith('.ts') ? [file] : [];
-  });
-}
-
 /** Names the bundle by everything it is built from: every .ts file of sandbox/src, the entry, esbuild. */
 function bundleKey(entry) {
   const hash = createHash('sha256').update(`esbuild ${esbuildVersion}\0${entry}\0`);
-  for (const file of typeScriptFiles(SOURCE_DIR).sort()) hash.update(`${path.relative(SOURCE_DIR, file)}\0`).update(readFileSync(file)).update('\0');
+  const sources = readdirSync(SOURCE_DIR, { recursive: true }).filter((name) => name.endsWith('.ts')).sort();
+  for (const name of sources) hash.update(`${name}\0`).update(readFileSync(path.join(SOURCE_DIR, name))).update('\0');
   return hash.digest('hex').slice(0, 24);
 }
 
