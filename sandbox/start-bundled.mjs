@@ -4,6 +4,7 @@
  * node_modules/.cache/bb2-sandbox/ and reused while no source file changes:
  *
  *   node sandbox/start-bundled.mjs sandbox/src/main.ts --port 0 --host 127.0.0.1
+ *   node sandbox/start-bundled.mjs --build     (builds both bundles and exits: npm install does it)
  *
  * This is how Playwright's webServer and the self-test start the embedded sandbox (faults/webserver.ts).
  * Under tsx the sandbox took 0.67 s to start, most of it tsx resolving and loading each of its ~430
@@ -91,13 +92,24 @@ function removeStaleBundles(current) {
   }
 }
 
-const [entry, ...flags] = process.argv.slice(2);
-if (!ENTRY_POINTS.includes(entry)) {
-  console.error(`Usage: node sandbox/start-bundled.mjs <${ENTRY_POINTS.join(' | ')}> [flags of that entry point]`);
-  process.exit(2);
-}
 /** Errors of a cache folder this process may not write; the sandbox then runs from its sources. */
 const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
+
+const [entry, ...flags] = process.argv.slice(2);
+if (entry === '--build' && flags.length === 0) {
+  // scripts/warm-caches.mjs (npm install): the first run then starts its sandbox without building it.
+  try {
+    for (const each of ENTRY_POINTS) await bundleFor(each);
+  } catch (error) {
+    console.error(`bb2-sandbox: bundle not built: ${Array.isArray(error?.errors) ? 'the sources do not compile (esbuild, above)' : (error?.code ?? error?.message)}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+if (!ENTRY_POINTS.includes(entry)) {
+  console.error(`Usage: node sandbox/start-bundled.mjs <${ENTRY_POINTS.join(' | ')}> [flags of that entry point]\n       node sandbox/start-bundled.mjs --build`);
+  process.exit(2);
+}
 
 let bundle;
 try {
