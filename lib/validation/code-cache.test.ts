@@ -101,6 +101,20 @@ describe('code cache', () => {
     assert.equal(only('.cjs.v8').length, 3);
   });
 
+  it('warming reads only the headers; an entry whose body was edited since is built again by the process that loads it', () => {
+    warmCachedCode(entry(42));
+    writeFileSync(file(), readFileSync(file(), 'utf8').replace('= 42;', '= 41;'));
+    assert.equal(warmCachedCode(entry(42)).state, 'fresh');
+    const loaded = loadCachedCode(entry(42));
+    assert.deepEqual([loaded.origin, loaded.miss, loaded.exports.answer, builds], ['built', 'corrupt', 42, 2]);
+  });
+
+  it('warming without V8 data for the body its header names writes that data again', () => {
+    warmCachedCode(entry(42));
+    rmSync(`${file()}.v8`);
+    assert.deepEqual([warmCachedCode(entry(42)).state, only('.cjs.v8').length, builds], ['fresh', 1, 1]);
+  });
+
   it('an unwritable folder costs only the build: the code still loads', () => {
     writeFileSync(path.join(dir, 'blocked'), '');
     const loaded = loadCachedCode(entry(42, { dir: path.join(dir, 'blocked', 'sub') }));
