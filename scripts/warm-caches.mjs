@@ -20,8 +20,10 @@ const STEPS = [
   { what: "Playwright's compiled copies of the checks", args: ['node_modules/@playwright/test/cli.js', 'test', '--list', '--reporter=null'] },
 ];
 
+/** The start of what a step printed on failure: its first line, and the next when the first ends with a colon. */
 function firstLine(text) {
-  return text.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '';
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return (lines[0]?.endsWith(':') ? lines.slice(0, 2) : lines.slice(0, 1)).join(' ');
 }
 
 function main() {
@@ -29,13 +31,15 @@ function main() {
   const started = performance.now();
   let prepared = 0;
   for (const step of STEPS) {
-    const result = spawnSync(process.execPath, step.args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    // The listing of the checks is not shown (nor kept: 250 lines and more would fill spawnSync's buffer).
+    const result = spawnSync(process.execPath, step.args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', step.showOutput ? 'pipe' : 'ignore', 'pipe'], timeout: 300_000 });
     if (step.showOutput && result.stdout) for (const line of result.stdout.trim().split('\n')) if (line) say(line);
     if (result.status === 0) {
       prepared += 1;
       continue;
     }
-    const reason = result.error ? result.error.message : `exit ${result.status ?? result.signal}${firstLine(result.stderr) || firstLine(result.stdout) ? `: ${firstLine(result.stderr) || firstLine(result.stdout)}` : ''}`;
+    const detail = firstLine(result.stderr ?? '') || firstLine(result.stdout ?? '');
+    const reason = result.error ? result.error.message : `exit ${result.status ?? result.signal}${detail ? `: ${detail}` : ''}`;
     say(`${step.what} not prepared (${reason}); the first run prepares it.`);
   }
   say(`prepared ${prepared} of ${STEPS.length} caches for the first run in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
