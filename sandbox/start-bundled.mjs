@@ -10,8 +10,8 @@
  * Under tsx the sandbox took 0.67 s to start, most of it tsx resolving and loading each of its ~430
  * modules through its loader hooks; the bundle starts in about 0.32 s, and the suite waits for that start
  * before any check (docs/performance.md §11). The bundle also holds the packages it imports (oidc-provider,
- * koa, …), which Node would otherwise resolve and read module by module: about 0.2 s in all
- * (docs/performance.md §12). `npm run sandbox`, for people, still runs the sources with tsx.
+ * koa, …), which Node would otherwise resolve and read module by module: it listens about 0.1 s
+ * sooner (docs/performance.md §12). `npm run sandbox`, for people, still runs the sources with tsx.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -77,13 +77,13 @@ async function bundleFor(entry) {
       write: false,
       bundle: true,
       // Packages included: Node then loads one file instead of resolving and reading each package's
-      // modules, about 0.15 s less before the sandbox listens. CommonJS packages get a `require`.
+      // modules (see the top of this file). CommonJS packages get a `require`.
       banner: { js: "import { createRequire as bb2CreateRequire } from 'node:module'; const require = bb2CreateRequire(import.meta.url);" },
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      // In a file of its own beside the bundle (read only when a stack trace is mapped), not inline: Node
-      // then reads a bundle half the size at every start.
+      // In a file of its own beside the bundle, not inline: the file Node compiles at every start is
+      // then half the size.
       sourcemap: 'linked',
       sourcesContent: false,
       plugins: [keepModuleUrls],

@@ -1,10 +1,12 @@
 /**
  * sandbox/start-bundled.mjs, how the suite and the self-test start the sandbox: the bundled sandbox
  * serves what the sources serve (its data files, found next to the sources, included), a fault entry
- * keeps its fault, and an unknown entry point ends with the usage, not a stack trace.
+ * keeps its fault, `--build` builds both bundles, and an unknown entry point ends with the usage, not a stack trace.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 
@@ -62,6 +64,16 @@ describe('sandbox/start-bundled.mjs', () => {
       assert.match(sandbox.stderr(), /fault mode "metadata-fhir-version-r4" is active/);
     } finally {
       await sandbox.stop();
+    }
+  });
+
+  it('--build builds both entry points\' bundles, each beside its source map, and exits quietly', () => {
+    const result = spawnSync(process.execPath, ['sandbox/start-bundled.mjs', '--build'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.deepEqual([result.status, result.stdout, result.stderr], [0, '', '']);
+    const bundles = readdirSync(path.join(REPO_ROOT, 'node_modules/.cache/bb2-sandbox'));
+    for (const name of ['main', 'serve']) {
+      const bundle = bundles.find((file) => file.startsWith(`${name}-`) && file.endsWith('.mjs') && bundles.includes(`${file}.map`));
+      assert.ok(bundle, `a ${name} bundle with its map among ${bundles.join(', ')}`);
     }
   });
 
