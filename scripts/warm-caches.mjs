@@ -31,7 +31,7 @@ function main() {
   const started = performance.now();
   let prepared = 0;
   for (const step of STEPS) {
-    // The listing of the checks is not shown (nor kept: 250 lines and more would fill spawnSync's buffer).
+    // Only the validator's lines are shown; the listing of the checks is neither shown nor kept.
     const result = spawnSync(process.execPath, step.args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', step.showOutput ? 'pipe' : 'ignore', 'pipe'], timeout: 300_000 });
     if (step.showOutput && result.stdout) for (const line of result.stdout.trim().split('\n')) if (line) say(line);
     if (result.status === 0) {
