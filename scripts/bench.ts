@@ -4,7 +4,8 @@
  * (bench/baseline.json by default: figures measured on a 2-core machine like CI's). Printed, never
  * asserted. Run it on an idle machine; --save-baseline writes this run's figures as the new baseline.
  *
- * Each section lives in scripts/bench/<name>.ts and is listed in SECTIONS.
+ * Each section lives in scripts/bench/<name>.ts and is listed in SECTIONS. The host section runs with any
+ * --only: it takes about a second, and the other figures mean little without it.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { REPO_ROOT } from '../lib/config.js';
 import { runTool } from './command-line.js';
 import { parseFlags, UsageError } from '../sandbox/src/cli-arguments.js';
 import { dataSection } from './bench/data.js';
+import { hostSection } from './bench/host.js';
 import { formatRow, type Baseline, type BenchSection, type Figure } from './bench/figures.js';
 import { profilesSection } from './bench/profiles.js';
 import { sandboxSection } from './bench/sandbox.js';
@@ -19,13 +21,14 @@ import { suiteSection } from './bench/suite.js';
 import { sweepSection } from './bench/sweep.js';
 import { validationSection } from './bench/validation.js';
 
-const SECTIONS: readonly BenchSection[] = [dataSection, validationSection, profilesSection, sandboxSection, suiteSection, sweepSection];
+const SECTIONS: readonly BenchSection[] = [hostSection, dataSection, validationSection, profilesSection, sandboxSection, suiteSection, sweepSection];
 const DEFAULT_BASELINE = path.join(REPO_ROOT, 'bench', 'baseline.json');
 
 const USAGE = `Usage: npm run bench [-- --only SECTION,SECTION] [--baseline FILE] [--save-baseline]
 
 Prints each figure beside the baseline's (default bench/baseline.json).
-  --only           sections to run: ${SECTIONS.map((section) => section.name).join(', ')} (default: all)
+  --only           sections to run: ${SECTIONS.map((section) => section.name).join(', ')} (default: all;
+                   host, the machine's own speed, always runs)
   --baseline FILE  compare with this baseline file instead
   --save-baseline  write this run's figures to the baseline file (merged with its other figures)
   -h, --help       this text`;
@@ -54,6 +57,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const names = flags.only === undefined ? SECTIONS.map((section) => section.name) : flags.only.split(',').map((name) => name.trim());
+  if (!names.includes(hostSection.name)) names.unshift(hostSection.name);
   const unknown = names.filter((name) => !SECTIONS.some((section) => section.name === name));
   if (unknown.length > 0) throw new UsageError(`--only: no section ${unknown.join(', ')} (sections: ${SECTIONS.map((section) => section.name).join(', ')})`);
   const baselineFile = path.resolve(flags.baseline ?? DEFAULT_BASELINE);
