@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TestInfo } from '@playwright/test';
 import { Secret } from '../oauth/secret.js';
-import { flushSecrets, installWorkerRedaction, SECRET_ATTACHMENT_NAME } from './secret-channel.js';
+import { flushSecrets, installWorkerRedaction, redactingWrite, SECRET_ATTACHMENT_NAME } from './secret-channel.js';
 
 describe('secret channel', () => {
   it('a flush started while an earlier one is on its way sends the values that earlier one could not attach', async () => {
@@ -32,5 +32,23 @@ describe('secret channel', () => {
     await flushSecrets(testInfo);
     await first;
     assert.deepEqual(sent, [value]);
+  });
+
+  it('a stream write keeps bytes without a secret as they were, and redacts one with a secret', () => {
+    installWorkerRedaction();
+    const value = 'SecretChannelTestRefreshToken-9876543210';
+    new Secret(value, 'refresh token');
+    const written: unknown[] = [];
+    const stream = { write: (chunk: unknown) => written.push(chunk) > 0 } as unknown as Pick<NodeJS.WriteStream, 'write'>;
+    redactingWrite(stream);
+    // Not valid UTF-8: decoded and encoded again, these bytes would come out changed.
+    const binary = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x41]);
+    stream.write(binary);
+    stream.write(Buffer.from(`token ${value} end`));
+    stream.write(`plain ${value}`);
+    assert.equal(written[0], binary);
+    assert.equal(typeof written[1], 'string');
+    assert.ok(!(written[1] as string).includes(value));
+    assert.ok(!(written[2] as string).includes(value));
   });
 });

@@ -59,11 +59,16 @@ async function attachPending(testInfo: TestInfo | undefined): Promise<void> {
   }
 }
 
-function redactingWrite(stream: NodeJS.WriteStream): void {
+/** Makes `stream` replace every secret the worker knows in what it writes (exported for its unit test). */
+export function redactingWrite(stream: Pick<NodeJS.WriteStream, 'write'>): void {
   const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : undefined;
-    return original(text === undefined ? chunk : workerRedactor.redact(text), ...rest);
+    if (text === undefined) return original(chunk, ...rest);
+    const redacted = workerRedactor.redact(text);
+    // Bytes without a secret go out as they came: decoding them as UTF-8 would corrupt binary output
+    // (node:test's own protocol on a test process's stdout, for one).
+    return original(redacted === text ? chunk : redacted, ...rest);
   }) as typeof stream.write;
 }
 
