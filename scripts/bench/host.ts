@@ -12,27 +12,10 @@
  * Each is the median of several rounds after a warm-up.
  */
 import { spawnSync } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import type { BenchSection } from './figures.js';
+import { time } from './timing.js';
 
 const PAGE = 4096;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
-function timed(rounds: number, work: () => void): number {
-  work();
-  const times: number[] = [];
-  for (let round = 0; round < rounds; round += 1) {
-    const start = performance.now();
-    work();
-    times.push(performance.now() - start);
-  }
-  return median(times);
-}
 
 /** A fixed document shaped like FHIR JSON (nested objects, codings, strings and numbers), about 2 MB. */
 function fixedDocument(): unknown {
@@ -57,10 +40,10 @@ function fixedDocument(): unknown {
 /** Microseconds for one page of fresh memory, first touched: an allocation this big is a new mapping, not reused heap. */
 function firstTouchMicroseconds(): number {
   const bytes = 64 * 1024 * 1024;
-  const perPage = timed(5, () => {
+  const perPage = time(() => {
     const buffer = Buffer.allocUnsafeSlow(bytes);
     for (let offset = 0; offset < bytes; offset += PAGE) buffer[offset] = 1;
-  });
+  }, 5).ms;
   return (perPage * 1000) / (bytes / PAGE);
 }
 
@@ -73,7 +56,7 @@ export const hostSection: BenchSection = {
     record({
       key: 'host.json-round-trip-ms',
       label: `one core: JSON.stringify and JSON.parse of a ${(size / 1024 / 1024).toFixed(1)} MB document`,
-      value: timed(9, () => JSON.parse(JSON.stringify(document))),
+      value: time(() => JSON.parse(JSON.stringify(document)), 9).ms,
       unit: 'ms',
       lowerIsBetter: true,
     });
@@ -87,10 +70,10 @@ export const hostSection: BenchSection = {
     record({
       key: 'host.process-start-ms',
       label: 'a bare `node -e 0`, started and waited for',
-      value: timed(9, () => {
+      value: time(() => {
         const result = spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
         if (result.status !== 0) throw new Error(`node -e 0 exited with ${result.status ?? result.signal}`);
-      }),
+      }, 9).ms,
       unit: 'ms',
       lowerIsBetter: true,
     });

@@ -26,37 +26,15 @@ import { R4 } from '../../lib/validation/fhir/release.js';
 import { BIGGEST_USER } from './data.js';
 import type { BenchSection, Figure } from './figures.js';
 import type { FirstValidation } from './first-validation.js';
+import { time as timeRounds, type Timing } from './timing.js';
 
 const ROUNDS = 9;
 const NAIVE_SAMPLE = 25;
 const R4_COPIES = 8;
 
-interface Timing {
-  /** Median wall time of one round, ms. */
-  readonly ms: number;
-  /** Median CPU time (user + system) of one round, ms. */
-  readonly cpuMs: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
-
-/** Runs `round` once to warm up, then `rounds` times, and gives the median wall and CPU times. */
+/** Runs `round` once to warm up, then ROUNDS (or `rounds`) times: the median wall and CPU times. */
 function time(round: () => void, rounds = ROUNDS): Timing {
-  round();
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let i = 0; i < rounds; i += 1) {
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    round();
-    walls.push(performance.now() - started);
-    const used = process.cpuUsage(cpu);
-    cpus.push((used.user + used.system) / 1000);
-  }
-  return { ms: median(walls), cpuMs: median(cpus) };
+  return timeRounds(round, rounds);
 }
 
 const FIRST_VALIDATION_SCRIPT = fileURLToPath(new URL('./first-validation.ts', import.meta.url));
